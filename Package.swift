@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// cnnlearn: a notebook-style step-through explorer of convolutional neural networks.
+// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CBLAS.
+import PackageDescription
+
+let package = Package(
+    name: "cnnlearn",
+    products: [
+        .executable(name: "cnnlearn", targets: ["cnnlearn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries: module.modulemap + shim.h, found through pkg-config, installed by scripts/setup.
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "NN", dependencies: ["Tensor"]),
+        .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
+        .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", .product(name: "Ink", package: "Ink")]),
+        .executableTarget(name: "cnnlearn", dependencies: [
+            "Lessons", "Figures", "NN", "Imaging", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

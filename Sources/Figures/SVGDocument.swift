@@ -1,0 +1,56 @@
+/// A small builder for clean, readable SVG with fixed number formatting.
+public struct SVGDocument: Sendable {
+    public let width: Double
+    public let height: Double
+    public var title: String
+    public var desc: String
+    private(set) var body: [String] = []
+
+    public init(width: Double, height: Double, title: String, desc: String) {
+        self.width = width
+        self.height = height
+        self.title = title
+        self.desc = desc
+    }
+
+    public mutating func append(_ element: String) { body.append(element) }
+
+    /// The document as text: an XML declaration-free `<svg>` with `<title>` and `<desc>` first.
+    public func render() -> String {
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\">\n"
+        s += "  <title>\(escapeXML(title))</title>\n"
+        s += "  <desc>\(escapeXML(desc))</desc>\n"
+        for e in body { s += "  " + e + "\n" }
+        s += "</svg>\n"
+        return s
+    }
+}
+
+/// Numbers in SVG: at most two decimals, no trailing zeros, never exponent notation.
+public func fmt(_ v: Double) -> String {
+    let scaled = (v * 100).rounded()
+    let neg = scaled < 0
+    let a = Int(abs(scaled))
+    let whole = a / 100
+    let frac = a % 100
+    var s = String(whole)
+    if frac != 0 {
+        s += frac % 10 == 0 ? ".\(frac / 10)" : (frac < 10 ? ".0\(frac)" : ".\(frac)")
+    }
+    return (neg && a != 0 ? "-" : "") + s
+}
+
+/// Escapes text for XML content and attribute values.
+public func escapeXML(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

@@ -1,0 +1,48 @@
+/// What the engine's two element types share: exact `Int` and 32-bit `Float`.
+///
+/// Arithmetic is checked: for `Int` an overflow throws `TensorError.overflow`, never wraps;
+/// for `Float` the operations are the IEEE ones and never throw.
+public protocol TensorScalar: Sendable, Hashable, Comparable, CustomStringConvertible {
+    static var zero: Self { get }
+    static var one: Self { get }
+    /// True for exact integer scalars.
+    static var isExact: Bool { get }
+    /// `a + b`, throwing on integer overflow.
+    static func checkedAdd(_ a: Self, _ b: Self) throws(TensorError) -> Self
+    /// `a - b`, throwing on integer overflow.
+    static func checkedSubtract(_ a: Self, _ b: Self) throws(TensorError) -> Self
+    /// `a * b`, throwing on integer overflow.
+    static func checkedMultiply(_ a: Self, _ b: Self) throws(TensorError) -> Self
+    /// The value as a Double, for printing, references and conversions.
+    var doubleValue: Double { get }
+}
+
+extension Int: TensorScalar {
+    public static var one: Int { 1 }
+    public static var isExact: Bool { true }
+    @inlinable public static func checkedAdd(_ a: Int, _ b: Int) throws(TensorError) -> Int {
+        let (r, o) = a.addingReportingOverflow(b)
+        if o { throw .overflow("\(a) + \(b)") }
+        return r
+    }
+    @inlinable public static func checkedSubtract(_ a: Int, _ b: Int) throws(TensorError) -> Int {
+        let (r, o) = a.subtractingReportingOverflow(b)
+        if o { throw .overflow("\(a) - \(b)") }
+        return r
+    }
+    @inlinable public static func checkedMultiply(_ a: Int, _ b: Int) throws(TensorError) -> Int {
+        let (r, o) = a.multipliedReportingOverflow(by: b)
+        if o { throw .overflow("\(a) * \(b)") }
+        return r
+    }
+    @inlinable public var doubleValue: Double { Double(self) }
+}
+
+extension Float: TensorScalar {
+    public static var one: Float { 1 }
+    public static var isExact: Bool { false }
+    @inlinable public static func checkedAdd(_ a: Float, _ b: Float) throws(TensorError) -> Float { a + b }
+    @inlinable public static func checkedSubtract(_ a: Float, _ b: Float) throws(TensorError) -> Float { a - b }
+    @inlinable public static func checkedMultiply(_ a: Float, _ b: Float) throws(TensorError) -> Float { a * b }
+    @inlinable public var doubleValue: Double { Double(self) }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct CNNLearn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cnnlearn",
+        abstract: "Learn how convolutional neural networks work, one exact step at a time.",
+        subcommands: []
+    )
+}
