@@ -1,0 +1,66 @@
+import Foundation
+
+/// What one cell did when run.
+public struct CellResult: Sendable {
+    public var cell: Cell
+    /// Everything the cell printed (for an `error` cell, ending with the error line).
+    public var output: String
+    /// The error the cell raised, if any.
+    public var error: LessonError?
+
+    /// Whether the cell passed as a doc-test: no unexpected error, and output equal to its
+    /// output block when it has one (and is not `no-check`).
+    public var passed: Bool {
+        if cell.options.contains(.error) {
+            guard error != nil else { return false }
+        } else if error != nil {
+            return false
+        }
+        guard let expected = cell.expected, !cell.options.contains(.noCheck) else { return true }
+        return LessonRunner.normalize(expected) == LessonRunner.normalize(output)
+    }
+}
+
+/// Runs a lesson's cells in order in one interpreter, so later cells see earlier names.
+public final class LessonRunner {
+    public let document: LessonDocument
+    public let interpreter: Interpreter
+
+    /// - Parameters:
+    ///   - document: the lesson.
+    ///   - stepPresenter: what `step` does; the default prints the windows as text.
+    public init(document: LessonDocument, stepPresenter: StepPresenter = TraceStepPresenter()) {
+        self.document = document
+        let folder = (document.path as NSString).deletingLastPathComponent
+        interpreter = Interpreter(file: document.path, baseDirectory: folder.isEmpty ? "." : folder,
+                                  stepPresenter: stepPresenter)
+    }
+
+    /// Runs one cell; never throws (an error is part of the result).
+    public func run(_ cell: Cell) -> CellResult {
+        do {
+            let out = try interpreter.run(cell: cell.code, firstLine: cell.codeLine)
+            return CellResult(cell: cell, output: out, error: nil)
+        } catch {
+            var out = interpreter.output
+            if cell.options.contains(.error) {
+                out += "\(error.location.line):\(error.location.column): error: \(error.message)\n"
+            }
+            return CellResult(cell: cell, output: out, error: error)
+        }
+    }
+
+    /// Runs every cell, including those after a failure.
+    public func runAll() -> [CellResult] { document.cells.map(run) }
+
+    /// Output as compared: trailing spaces on each line and trailing blank lines dropped.
+    public static func normalize(_ s: String) -> String {
+        var lines = s.components(separatedBy: "\n").map { line -> String in
+            var l = Substring(line)
+            while let last = l.last, last == " " || last == "\t" || last == "\r" { l = l.dropLast() }
+            return String(l)
+        }
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,63 @@
+import Tensor
+
+/// Activations and dropout.
+enum Elementwise {
+    static func relu(_ a: CallArguments) throws(LessonError) -> Value {
+        switch try a.numeric(0, "x").0 {
+        case .int(let t): return Value.wrap(t.relu())
+        case .float(let t): return Value.wrap(t.relu())
+        }
+    }
+
+    /// A Float-only activation; Int input is converted first.
+    static func floatOnly(_ a: CallArguments, _ f: (Tensor<Float>) -> Tensor<Float>) throws(LessonError) -> Value {
+        Value.wrap(f(try a.numeric(0, "x").0.asFloat))
+    }
+
+    static func softmax(_ a: CallArguments) throws(LessonError) -> Value {
+        let (x, _) = try a.tensor(0, "x")
+        let axis = try a.labelled("axis", default: -1, a.int)
+        let t = x.asFloat
+        return Value.wrap(try engine(at: a.location) { () throws(TensorError) in try t.softmax(axis: axis) })
+    }
+
+    static func dropout(_ a: CallArguments) throws(LessonError) -> Value {
+        let (x, _) = try a.numeric(0, "x")
+        guard let (r, rLoc) = a.labelled["rate"] else {
+            throw LessonError("dropout needs a rate", at: a.location, hint: "usage: \(a.signature)")
+        }
+        let rate = try a.float(r, "rate", rLoc)
+        let training = try a.labelled("training", default: true, a.bool)
+        let t = x.asFloat
+        if let (s, sLoc) = a.labelled["seed"] {
+            let seed = try a.int(s, "seed", sLoc)
+            guard seed >= 0 else { throw LessonError("dropout: seed must not be negative, got \(seed)", at: sLoc) }
+            return Value.wrap(try engine(at: a.location) { () throws(TensorError) in
+                try t.dropout(rate: rate, training: training, seed: UInt64(seed))
+            })
+        }
+        return Value.wrap(try engine(at: a.location) { () throws(TensorError) in try t.dropout(rate: rate, training: training) })
+    }
+}
+
+/// Reductions over all elements or one axis.
+enum Reductions {
+    enum Kind { case sum, mean, max, argmax }
+
+    static func reduce(_ a: CallArguments, _ kind: Kind) throws(LessonError) -> Value {
+        let (x, _) = try a.numeric(0, "x")
+        let axis: Int? = try a.labelled("axis", default: nil) { (v, w, l) throws(LessonError) -> Int? in try a.int(v, w, l) }
+        return try engine(at: a.location) { () throws(TensorError) -> Value in
+            switch (x, kind) {
+            case (.int(let t), .sum): return Value.wrap(try t.sum(axis: axis))
+            case (.float(let t), .sum): return Value.wrap(try t.sum(axis: axis))
+            case (.int(let t), .mean): return Value.wrap(try t.mean(axis: axis))
+            case (.float(let t), .mean): return Value.wrap(try t.mean(axis: axis))
+            case (.int(let t), .max): return Value.wrap(try t.max(axis: axis))
+            case (.float(let t), .max): return Value.wrap(try t.max(axis: axis))
+            case (.int(let t), .argmax): return Value.wrap(try t.argmax(axis: axis))
+            case (.float(let t), .argmax): return Value.wrap(try t.argmax(axis: axis))
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Tensor
+
+/// One builtin function of the cell language.
+struct Builtin: Sendable {
+    /// How it is called, shown in hints: `conv2d(x, k, bias:, stride:, padding:, dilation:)`.
+    let signature: String
+    /// How many positional arguments it takes.
+    let positional: ClosedRange<Int>
+    /// The labels it accepts.
+    let labels: [String]
+    let run: @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value
+}
+
+/// The builtin functions, by name.
+enum Builtins {
+    static let table: [String: Builtin] = {
+        var t: [String: Builtin] = [:]
+        func add(_ name: String, _ sig: String, _ pos: ClosedRange<Int>, _ labels: [String] = [],
+                 _ run: @escaping @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value) {
+            t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run)
+        }
+        // Sliding windows.
+        add("conv2d", "conv2d(x, k, bias: b, stride: s, padding: p, dilation: d)", 2...2, ["bias", "stride", "padding", "dilation"]) { a, _ throws(LessonError) in
+            try WindowCall(a, kind: .conv2d).evaluate()
+        }
+        add("conv2d_transpose", "conv2d_transpose(x, k, stride: s, padding: p, dilation: d)", 2...2, ["stride", "padding", "dilation"]) { a, _ throws(LessonError) in
+            try WindowCall(a, kind: .conv2dTranspose).evaluate()
+        }
+        add("maxpool", "maxpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"]) { a, _ throws(LessonError) in
+            try WindowCall(a, kind: .maxPool).evaluate()
+        }
+        add("avgpool", "avgpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"]) { a, _ throws(LessonError) in
+            try WindowCall(a, kind: .avgPool).evaluate()
+        }
+        // Activations.
+        add("relu", "relu(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.relu(a) }
+        add("sigmoid", "sigmoid(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.floatOnly(a) { $0.sigmoid() } }
+        add("tanh", "tanh(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.floatOnly(a) { $0.tanh() } }
+        add("softmax", "softmax(x, axis: -1)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Elementwise.softmax(a) }
+        add("dropout", "dropout(x, rate: r, training: true, seed: n)", 1...1, ["rate", "training", "seed"]) { a, _ throws(LessonError) in
+            try Elementwise.dropout(a)
+        }
+        // Shapes and layout.
+        add("flatten", "flatten(x)", 1...1) { a, _ throws(LessonError) in try Layout.flatten(a) }
+        add("reshape", "reshape(x, [dims])", 2...2) { a, _ throws(LessonError) in try Layout.reshape(a) }
+        add("transpose", "transpose(x)", 1...1) { a, _ throws(LessonError) in try Layout.transpose(a) }
+        add("pad", "pad(x, p, value: v)", 2...2, ["value"]) { a, _ throws(LessonError) in try Layout.pad(a) }
+        add("shape", "shape(x)", 1...1) { a, _ throws(LessonError) in try Layout.shape(a) }
+        add("zeros", "zeros([dims])", 1...1) { a, _ throws(LessonError) in try Layout.filled(a, 0) }
+        add("ones", "ones([dims])", 1...1) { a, _ throws(LessonError) in try Layout.filled(a, 1) }
+        add("random", "random([dims], seed: n)", 1...1, ["seed"]) { a, _ throws(LessonError) in try Layout.random(a) }
+        add("float", "float(x)", 1...1) { a, _ throws(LessonError) in Value.wrap(try a.numeric(0, "x").0.asFloat) }
+        // Reductions.
+        add("sum", "sum(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .sum) }
+        add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
+        add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
+        add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
+        // Files, checks, printing.
+        add("load", "load(\"file.npy\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
+        add("save", "save(x, \"file.npy\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }
+        add("assert_equal", "assert_equal(a, b)", 2...2) { a, _ throws(LessonError) in try Assertions.equal(a) }
+        add("assert_close", "assert_close(a, b, tol)", 3...3) { a, _ throws(LessonError) in try Assertions.close(a) }
+        add("print", "print(a, b, ...)", 0...64) { a, it throws(LessonError) in
+            it.emit(a.positional.map { it.formatter.format($0.0) }.joined(separator: " "))
+            return .nothing
+        }
+        add("decimals", "decimals(n)", 1...1) { a, it throws(LessonError) in
+            let (v, loc) = a.positional[0]
+            let n = try a.int(v, "n", loc)
+            guard (0...8).contains(n) else { throw LessonError("decimals must be between 0 and 8, got \(n)", at: loc) }
+            it.formatter.decimals = n
+            return .nothing
+        }
+        return t
+    }()
+}

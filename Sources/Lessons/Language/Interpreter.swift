@@ -1,0 +1,194 @@
+import Tensor
+
+/// Runs cells of one lesson: names bound in one cell stay bound for the cells after it.
+///
+/// Everything a cell prints goes to `output`; errors are thrown as `LessonError` with the file,
+/// line and column of the expression that failed. The interpreter never traps on user input.
+public final class Interpreter {
+    /// The lesson file, for error locations.
+    public let file: String
+    /// The folder `load` and `save` paths are relative to.
+    public let baseDirectory: String
+    /// How values print; `decimals(n)` in a lesson changes it.
+    public var formatter = ValueFormatter()
+    /// What `step` does with the windows it walks through.
+    public var stepPresenter: StepPresenter
+    /// The text printed so far by the current cell.
+    public private(set) var output = ""
+    /// The bound names.
+    public private(set) var environment: [String: Value] = [:]
+
+    public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter()) {
+        self.file = file
+        self.baseDirectory = baseDirectory
+        self.stepPresenter = stepPresenter
+    }
+
+    /// Runs one cell and returns what it printed. Statements before a failing one keep their effect.
+    @discardableResult
+    public func run(cell source: String, firstLine: Int) throws(LessonError) -> String {
+        output = ""
+        let statements = try Parser.parse(source, file: file, firstLine: firstLine)
+        for s in statements { try execute(s) }
+        return output
+    }
+
+    /// Appends a line to the cell's output.
+    func emit(_ text: String) {
+        output += text
+        if !text.hasSuffix("\n") { output += "\n" }
+    }
+
+    func execute(_ s: Statement) throws(LessonError) {
+        switch s {
+        case let .assign(name, e, loc):
+            if Builtins.table[name] != nil {
+                throw LessonError("'\(name)' is a builtin and cannot be rebound", at: loc, hint: "choose another name")
+            }
+            environment[name] = try evaluate(e)
+        case .expression(let e):
+            let v = try evaluate(e)
+            if case .nothing = v { return }
+            emit(formatter.format(v))
+        case let .step(e, loc):
+            let v = try step(e, at: loc)
+            emit(formatter.format(v))
+        }
+    }
+
+    /// Evaluates an expression to a value.
+    func evaluate(_ e: Expr) throws(LessonError) -> Value {
+        switch e {
+        case .integer(let v, _): return .int(v)
+        case .decimal(let v, _): return .float(v)
+        case .string(let s, _): return .string(s)
+        case .bool(let b, _): return .bool(b)
+        case let .name(n, loc):
+            if let v = environment[n] { return v }
+            if Builtins.table[n] != nil {
+                throw LessonError("'\(n)' is a builtin; call it with arguments", at: loc, hint: Builtins.table[n].map { "\($0.signature)" })
+            }
+            throw unknownName(n, at: loc, candidates: Array(environment.keys) + Builtins.table.keys)
+        case let .list(items, loc):
+            var values: [Value] = []
+            for i in items { values.append(try evaluate(i)) }
+            return try Operators.list(values, at: loc)
+        case let .negate(x, loc):
+            return try Operators.negate(try evaluate(x), at: loc)
+        case let .binary(op, a, b, loc):
+            return try Operators.binary(op, try evaluate(a), try evaluate(b), at: loc)
+        case let .call(name, args, loc):
+            return try call(name, args, at: loc)
+        case let .subscripted(base, subs, loc):
+            return try Operators.subscripted(try evaluate(base), try subs.map(resolveSubscript), at: loc)
+        }
+    }
+
+    private func resolveSubscript(_ s: Subscript) throws(LessonError) -> (SliceSpec, SourceLocation) {
+        func int(_ e: Expr?) throws(LessonError) -> Int? {
+            guard let e else { return nil }
+            let v = try evaluate(e)
+            guard case .int(let i) = v else {
+                throw LessonError("an index must be an Int, got \(v.typeName)", at: e.location)
+            }
+            return i
+        }
+        switch s {
+        case .index(let e):
+            guard let i = try int(e) else { return (.range(start: nil, end: nil, step: nil), e.location) }
+            return (.index(i), e.location)
+        case let .slice(a, b, c, loc):
+            return (.range(start: try int(a), end: try int(b), step: try int(c)), loc)
+        }
+    }
+
+    /// Calls a builtin: checks the argument count and labels, then runs it.
+    func call(_ name: String, _ args: [Argument], at loc: SourceLocation) throws(LessonError) -> Value {
+        let (builtin, call) = try bind(name, args, at: loc)
+        return try builtin.run(call, self)
+    }
+
+    /// Evaluates a call's arguments and checks them against the builtin's count and labels.
+    func bind(_ name: String, _ args: [Argument], at loc: SourceLocation) throws(LessonError) -> (Builtin, CallArguments) {
+        guard let builtin = Builtins.table[name] else {
+            if environment[name] != nil {
+                throw LessonError("'\(name)' is a value, not a function", at: loc)
+            }
+            throw unknownName(name, at: loc, candidates: Array(Builtins.table.keys))
+        }
+        var call = CallArguments(function: name, signature: builtin.signature, location: loc)
+        for a in args {
+            let v = try evaluate(a.value)
+            if let label = a.label {
+                guard builtin.labels.contains(label) else {
+                    let hint = closest(label, among: builtin.labels).map { "did you mean '\($0)'? " } ?? ""
+                    throw LessonError("\(name) has no argument labelled '\(label)'", at: a.location,
+                                      hint: hint + "usage: \(builtin.signature)")
+                }
+                if call.labelled[label] != nil {
+                    throw LessonError("argument '\(label)' is given twice", at: a.location)
+                }
+                call.labelled[label] = (v, a.location)
+            } else {
+                call.positional.append((v, a.location))
+            }
+        }
+        guard builtin.positional.contains(call.positional.count) else {
+            let want = builtin.positional.lowerBound == builtin.positional.upperBound
+                ? "\(builtin.positional.lowerBound)" : "\(builtin.positional.lowerBound) to \(builtin.positional.upperBound)"
+            throw LessonError("\(name) takes \(want) positional argument\(builtin.positional.upperBound == 1 ? "" : "s"), got \(call.positional.count)",
+                              at: loc, hint: "usage: \(builtin.signature)")
+        }
+        return (builtin, call)
+    }
+
+    /// `step EXPR`: runs a sliding-window call, hands its windows to the step presenter and
+    /// returns the result.
+    func step(_ e: Expr, at loc: SourceLocation) throws(LessonError) -> Value {
+        let kinds: [String: WindowCall.Kind] = ["conv2d": .conv2d, "conv2d_transpose": .conv2dTranspose, "maxpool": .maxPool, "avgpool": .avgPool]
+        guard case let .call(name, args, callLoc) = e, let kind = kinds[name] else {
+            throw LessonError("step goes through a sliding-window operation: conv2d, conv2d_transpose, maxpool or avgpool", at: e.location,
+                              hint: "step conv2d(x, k)")
+        }
+        let (_, call) = try bind(name, args, at: callLoc)
+        let window = try WindowCall(call, kind: kind)
+        let result = try window.evaluate()
+        let trace = try StepBuilder(call: window, result: result, formatter: formatter).build()
+        let shown = stepPresenter.present(trace)
+        if !shown.isEmpty { emit(shown) }
+        return result
+    }
+
+    func unknownName(_ n: String, at loc: SourceLocation, candidates: [String]) -> LessonError {
+        if let c = closest(n, among: candidates) {
+            return LessonError("unknown name '\(n)'", at: loc, hint: "did you mean '\(c)'?")
+        }
+        return LessonError("unknown name '\(n)'", at: loc, hint: "assign it first: \(n) = ...")
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+func closest(_ word: String, among candidates: [String]) -> String? {
+    let w = Array(word)
+    var best: (String, Int)?
+    for c in candidates.sorted() {
+        let d = editDistance(w, Array(c))
+        if d <= max(1, min(w.count, c.count) / 3 + 1), d < (best?.1 ?? Int.max) { best = (c, d) }
+    }
+    return best?.0
+}
+
+/// Levenshtein distance between two character arrays.
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    for i in 1...a.count {
+        var cur = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        prev = cur
+    }
+    return prev[b.count]
+}

@@ -1,0 +1,115 @@
+import Tensor
+
+/// Runs an engine call, turning its `TensorError` into a `LessonError` at `loc`.
+func engine<T>(at loc: SourceLocation, _ body: () throws(TensorError) -> T) throws(LessonError) -> T {
+    do {
+        return try body()
+    } catch {
+        var hint: String?
+        if case .overflow = error { hint = "Int arithmetic is exact and never wraps; use Floats (write 1.0) for large values" }
+        throw LessonError(error.description, at: loc, hint: hint)
+    }
+}
+
+/// The operators of the cell language: list literals, `-x`, `+ - * / @` and subscripts.
+enum Operators {
+    /// A list literal: numbers or same-shaped tensors stack into a tensor (Float if any is Float);
+    /// anything else stays a list.
+    static func list(_ values: [Value], at loc: SourceLocation) throws(LessonError) -> Value {
+        guard !values.isEmpty else { return .list([]) }
+        var numerics: [Numeric] = []
+        for v in values {
+            if case .bool = v { return .list(values) }
+            if case .shape = v { return .list(values) }
+            guard let n = Numeric(v) else { return .list(values) }
+            numerics.append(n)
+        }
+        let shape = numerics[0].shape
+        for (i, n) in numerics.enumerated() where n.shape != shape {
+            throw LessonError("ragged list: item 0 has shape \(formatShape(shape)) but item \(i) has shape \(formatShape(n.shape))", at: loc,
+                              hint: "every row of a tensor needs the same length")
+        }
+        let outShape = [numerics.count] + shape
+        let anyFloat = numerics.contains { if case .float = $0 { return true } else { return false } }
+        if anyFloat {
+            return .floatTensor(Tensor(shape: outShape, scalars: numerics.flatMap { $0.asFloat.scalars }))
+        }
+        var ints: [Int] = []
+        for case .int(let t) in numerics { ints += t.scalars }
+        return .intTensor(Tensor(shape: outShape, scalars: ints))
+    }
+
+    static func negate(_ v: Value, at loc: SourceLocation) throws(LessonError) -> Value {
+        switch Numeric(v) {
+        case .int(let t)?: return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.negated() })
+        case .float(let t)?: return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.negated() })
+        case nil: throw LessonError("cannot negate a \(v.typeName)", at: loc)
+        }
+    }
+
+    /// `a op b`: element-wise with numpy broadcasting, `@` the matrix product. Int stays Int
+    /// except `/`, which gives Float; a Float on either side makes the result Float.
+    static func binary(_ op: String, _ a: Value, _ b: Value, at loc: SourceLocation) throws(LessonError) -> Value {
+        if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        guard let x = Numeric(a), let y = Numeric(b) else {
+            let bad = Numeric(a) == nil ? a : b
+            throw LessonError("'\(op)' needs numbers or tensors, got \(bad.typeName)", at: loc)
+        }
+        if op == "@" {
+            guard !x.shape.isEmpty, !y.shape.isEmpty else {
+                throw LessonError("'@' needs tensors of rank 1 or 2, got \(formatShape(x.shape)) and \(formatShape(y.shape))", at: loc, hint: "use '*' to multiply by a number")
+            }
+        }
+        if case .int(let p) = x, case .int(let q) = y {
+            return try engine(at: loc) { () throws(TensorError) -> Value in
+                switch op {
+                case "+": return Value.wrap(try p.adding(q))
+                case "-": return Value.wrap(try p.subtracting(q))
+                case "*": return Value.wrap(try p.multiplying(q))
+                case "/": return Value.wrap(try p.dividing(q))
+                default: return Value.wrap(try p.matmul(q))
+                }
+            }
+        }
+        let p = x.asFloat, q = y.asFloat
+        return try engine(at: loc) { () throws(TensorError) -> Value in
+            switch op {
+            case "+": return Value.wrap(try p.adding(q))
+            case "-": return Value.wrap(try p.subtracting(q))
+            case "*": return Value.wrap(try p.multiplying(q))
+            case "/": return Value.wrap(try p.dividing(q))
+            default: return Value.wrap(try p.matmul(q))
+            }
+        }
+    }
+
+    /// `x[...]` with Python semantics on tensors, shapes and lists.
+    static func subscripted(_ v: Value, _ specs: [(SliceSpec, SourceLocation)], at loc: SourceLocation) throws(LessonError) -> Value {
+        switch v {
+        case .intTensor(let t):
+            return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) })
+        case .floatTensor(let t):
+            return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) })
+        case .shape(let s):
+            let t = Tensor<Int>(shape: [s.count], scalars: s)
+            let r = try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) }
+            return r.shape.isEmpty ? .int(r.scalars[0]) : .shape(r.scalars)
+        case .list(let items):
+            guard specs.count == 1 else { throw LessonError("a list takes one index, got \(specs.count)", at: loc) }
+            switch specs[0].0 {
+            case .index(let i):
+                let j = i < 0 ? i + items.count : i
+                guard j >= 0, j < items.count else {
+                    throw LessonError("index \(i) is out of range for a list of \(items.count) items", at: specs[0].1)
+                }
+                return items[j]
+            case .range:
+                let idx = Tensor<Int>(shape: [items.count], scalars: Array(0..<items.count))
+                let r = try engine(at: loc) { () throws(TensorError) in try idx.slice([specs[0].0]) }
+                return .list(r.scalars.map { items[$0] })
+            }
+        default:
+            throw LessonError("cannot index a \(v.typeName)", at: loc)
+        }
+    }
+}

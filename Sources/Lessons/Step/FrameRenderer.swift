@@ -1,0 +1,126 @@
+import Foundation
+
+/// Draws one frame of `step` as terminal lines that fit `terminal.width` columns.
+///
+/// The window's cells are bracketed (`[1]`), padding cells show as `·`, the output cell just
+/// written is bracketed and cells not yet computed show as `.`; with color on, the window is
+/// highlighted in yellow and the new output value in green.
+struct FrameRenderer {
+    let terminal: TerminalIO
+
+    enum Mark { case plain, window, padding, pending, new }
+
+    /// Lines of one grid; `marks` per cell; `cellWidth` the widest value.
+    func grid(_ title: String, _ cells: [[String]], _ marks: [[Mark]], maxWidth: Int) -> [String] {
+        let cw = max(cells.flatMap { $0 }.map(\.count).max() ?? 1, 1)
+        let columns = cells.first?.count ?? 0
+        // Show a band of columns around the highlighted cells when the grid is too wide.
+        let fit = max((maxWidth - 2) / (cw + 2), 1)
+        var first = 0
+        if columns > fit {
+            let hot = marks.flatMap { row in row.enumerated().filter { $0.element == .window || $0.element == .new }.map(\.offset) }
+            let center = ((hot.min() ?? 0) + (hot.max() ?? 0)) / 2
+            first = min(max(center - fit / 2, 0), columns - fit)
+        }
+        let last = min(first + fit, columns)
+        var lines = [title]
+        for (r, row) in cells.enumerated() {
+            var line = first > 0 ? "…" : " "
+            for c in first..<last {
+                let v = row[c]
+                let padded = String(repeating: " ", count: cw - v.count) + v
+                switch marks[r][c] {
+                case .plain: line += " \(padded) "
+                case .window: line += terminal.style("[\(padded)]", "1;33")
+                case .padding: line += terminal.dim(" \(padded) ")
+                case .pending: line += terminal.dim(" \(padded) ")
+                case .new: line += terminal.style("[\(padded)]", "1;32")
+                }
+            }
+            if last < columns { line += "…" }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// Visible width of a line (escape codes do not count).
+    static func visibleWidth(_ s: String) -> Int {
+        var n = 0
+        var inEscape = false
+        for ch in s {
+            if inEscape { if ch == "m" { inEscape = false }; continue }
+            if ch == "\u{1B}" { inEscape = true; continue }
+            n += 1
+        }
+        return n
+    }
+
+    /// The whole frame: heading, grids side by side when they fit (else stacked), the
+    /// arithmetic wrapped to the width, and the key help.
+    func render(_ trace: StepTrace, plane p: Int, frame f: Int, index: Int, total: Int, autoplay: Bool) -> [String] {
+        let plane = trace.planes[p]
+        let frame = plane.frames[f]
+        let width = terminal.width
+        var out: [String] = []
+        out += wrapWords(trace.summary, width: width).map { terminal.bold($0) }
+        let what = trace.operation == "conv2d_transpose" ? "input cell [\(frame.position.row),\(frame.position.column)]"
+                                                          : "output [\(frame.position.row),\(frame.position.column)]"
+        out.append((plane.label.map { "\($0) · " } ?? "") + "window \(index + 1) of \(total) · \(what)")
+        out.append("")
+
+        let inWindow = Set(frame.inputCells)
+        let inputCells = plane.input.map { $0.map { $0 ?? "·" } }
+        let inputMarks = plane.input.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
+            inWindow.contains(GridCell(r, c)) ? .window : (v == nil ? .padding : .plain) } }
+        let newCells = Set(frame.outputCells)
+        let outCells = frame.outputSoFar.map { $0.map { $0 ?? "." } }
+        let outMarks = frame.outputSoFar.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
+            newCells.contains(GridCell(r, c)) ? .new : (v == nil ? .pending : .plain) } }
+        var blocks: [[String]] = []
+        blocks.append(grid("input", inputCells, inputMarks, maxWidth: width))
+        if let k = plane.kernel {
+            blocks.append(grid(trace.operation.hasPrefix("conv") ? "kernel" : "window", k, k.map { $0.map { _ in Mark.plain } }, maxWidth: width))
+        }
+        blocks.append(grid("output", outCells, outMarks, maxWidth: width))
+        let widths = blocks.map { $0.map(Self.visibleWidth).max() ?? 0 }
+        if widths.reduce(0, +) + 4 * (blocks.count - 1) <= width {
+            let height = blocks.map(\.count).max() ?? 0
+            for r in 0..<height {
+                var line = ""
+                for (b, block) in blocks.enumerated() {
+                    let cell = r < block.count ? block[r] : ""
+                    line += cell + String(repeating: " ", count: widths[b] - Self.visibleWidth(cell))
+                    if b < blocks.count - 1 { line += "    " }
+                }
+                out.append(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            }
+        } else {
+            for block in blocks { out += block; out.append("") }
+        }
+        out.append("")
+        out += wrapTerms(frame.equation, width: width)
+        out.append("")
+        out.append(terminal.dim(autoplay ? "autoplay · any key stops · q: skip to the result"
+                                         : "Enter/space: next · b: back · a: autoplay · q: skip to the result"))
+        return out
+    }
+
+    /// Wraps an equation at its ` + ` or `, ` joints.
+    func wrapTerms(_ s: String, width: Int) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for token in s.split(separator: " ", omittingEmptySubsequences: false) {
+            let t = String(token)
+            if !current.isEmpty, current.count + 1 + t.count > width {
+                pieces.append(current)
+                current = "  " + t
+            } else {
+                current += current.isEmpty ? t : " " + t
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+
+    func wrapWords(_ s: String, width: Int) -> [String] { wrapTerms(s, width: width) }
+}

@@ -1,0 +1,184 @@
+import Tensor
+
+/// Builds the frames of `step` from a sliding-window call and the engine's result.
+///
+/// Convolutions step through one plane: input (H,W) with kernel (KH,KW) (a single sample
+/// and channel may also be given as (1,H,W,1) / (KH,KW,1,1)). Pooling steps through each
+/// channel of (H,W) or (H,W,C). The numbers shown in each frame's result come from the
+/// engine's output; the products are the inputs to that result written out.
+struct StepBuilder {
+    let call: WindowCall
+    let result: Value
+    let formatter: ValueFormatter
+
+    func text(_ n: Numeric, _ i: Int) -> String {
+        switch n {
+        case .int(let t): return String(t.scalars[i])
+        case .float(let t): return formatter.number(t.scalars[i])
+        }
+    }
+
+    func resultCells() -> ([String], [Int]) {
+        switch result {
+        case .intTensor(let t): return (t.scalars.map(String.init), t.shape)
+        case .floatTensor(let t): return (t.scalars.map(formatter.number), t.shape)
+        case .int(let i): return ([String(i)], [])
+        case .float(let f): return ([formatter.number(f)], [])
+        default: return ([], [])
+        }
+    }
+
+    /// The plane shape of `n` when it is one plane, squeezing unit sample/channel axes.
+    static func plane(_ shape: [Int]) -> (Int, Int)? {
+        switch shape.count {
+        case 2: return (shape[0], shape[1])
+        case 3 where shape[2] == 1: return (shape[0], shape[1])
+        case 4 where shape[0] == 1 && shape[3] == 1: return (shape[1], shape[2])
+        default: return nil
+        }
+    }
+
+    func build() throws(LessonError) -> StepTrace {
+        let (cells, outShape) = resultCells()
+        switch call.kind {
+        case .conv2d, .conv2dTranspose:
+            guard let kernel = call.kernel, let (h, w) = Self.plane(call.input.shape),
+                  let (kh, kw) = kernel.shape.count == 2 ? (kernel.shape[0], kernel.shape[1])
+                    : (kernel.shape.count == 4 && kernel.shape[2] == 1 && kernel.shape[3] == 1 ? (kernel.shape[0], kernel.shape[1]) : nil)
+            else {
+                throw LessonError("step shows one plane at a time: give \(call.kind.rawValue) an input (H,W) and a kernel (KH,KW)", at: call.location,
+                                  hint: "pick one channel and one filter, e.g. step conv2d(x[:, :, 0], k[:, :, 0, 0])")
+            }
+            let g = try engine(at: call.location) { () throws(TensorError) in
+                try WindowGeometry(inputHeight: h, inputWidth: w, kernelHeight: kh, kernelWidth: kw,
+                                   stride: call.stride, dilation: call.dilation, padding: call.padding)
+            }
+            let kernelGrid = (0..<kh).map { r in (0..<kw).map { c in text(kernel, r * kw + c) } }
+            let plane = call.kind == .conv2d
+                ? convPlane(g, kernel: kernelGrid, cells: cells)
+                : transposePlane(h: h, w: w, kh: kh, kw: kw, kernel: kernelGrid, cells: cells, outShape: outShape)
+            let outText = call.kind == .conv2d ? "\(g.outputHeight)x\(g.outputWidth)" : formatShape(outShape)
+            return StepTrace(operation: call.kind.rawValue,
+                             summary: "\(call.kind.rawValue): input \(h)x\(w), kernel \(kh)x\(kw), stride \(call.stride.0)x\(call.stride.1)\(call.dilation == (1, 1) ? "" : ", dilation \(call.dilation.0)x\(call.dilation.1)"), padding \(call.padding) -> output \(outText)",
+                             planes: [plane])
+        case .maxPool, .avgPool:
+            let shape = call.input.shape
+            guard shape.count == 2 || shape.count == 3 || (shape.count == 4 && shape[0] == 1) else {
+                throw LessonError("step shows pooling of (H,W) or (H,W,C)", at: call.location, hint: "pick one sample: step maxpool(x[0], size: 2)")
+            }
+            let (h, w) = shape.count == 4 ? (shape[1], shape[2]) : (shape[0], shape[1])
+            let c = shape.count == 2 ? 1 : shape[shape.count - 1]
+            let g = try engine(at: call.location) { () throws(TensorError) in
+                try WindowGeometry(inputHeight: h, inputWidth: w, kernelHeight: call.size.0, kernelWidth: call.size.1,
+                                   stride: call.stride, padding: call.padding)
+            }
+            var planes: [StepPlane] = []
+            for ch in 0..<c {
+                planes.append(poolPlane(g, channel: ch, channels: c, cells: cells))
+            }
+            return StepTrace(operation: call.kind.rawValue,
+                             summary: "\(call.kind.rawValue): input \(formatShape(shape)), window \(call.size.0)x\(call.size.1), stride \(call.stride.0)x\(call.stride.1), padding \(call.padding) -> output \(formatShape(outShape))",
+                             planes: planes)
+        }
+    }
+
+    /// The padded input grid of one plane: nil marks padding.
+    func paddedInput(_ g: WindowGeometry, channel: Int = 0, channels: Int = 1) -> [[String?]] {
+        let (h, w) = (g.inputHeight, g.inputWidth)
+        return (0..<(h + g.padTop + g.padBottom)).map { pr in
+            (0..<(w + g.padLeft + g.padRight)).map { pc -> String? in
+                let (r, c) = (pr - g.padTop, pc - g.padLeft)
+                guard r >= 0, r < h, c >= 0, c < w else { return nil }
+                return text(call.input, (r * w + c) * channels + channel)
+            }
+        }
+    }
+
+    func convPlane(_ g: WindowGeometry, kernel: [[String]], cells: [String]) -> StepPlane {
+        let input = paddedInput(g)
+        var out = [[String?]](repeating: [String?](repeating: nil, count: g.outputWidth), count: g.outputHeight)
+        var frames: [StepFrame] = []
+        for oy in 0..<g.outputHeight {
+            for ox in 0..<g.outputWidth {
+                var window: [GridCell] = []
+                var terms: [String] = []
+                for ky in 0..<g.kernelHeight {
+                    for kx in 0..<g.kernelWidth {
+                        let cell = GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft)
+                        window.append(cell)
+                        terms.append("\(input[cell.row][cell.column] ?? "0")x\(kernel[ky][kx])")
+                    }
+                }
+                let value = cells[oy * g.outputWidth + ox]
+                out[oy][ox] = value
+                var eq = terms.joined(separator: " + ")
+                if let b = call.bias { eq += " + bias \(text(b, 0))" }
+                frames.append(StepFrame(position: (oy, ox), inputCells: window, outputCells: [GridCell(oy, ox)],
+                                        terms: terms, equation: eq + " = " + value, outputSoFar: out))
+            }
+        }
+        return StepPlane(label: nil, input: input, kernel: kernel, outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
+    }
+
+    func poolPlane(_ g: WindowGeometry, channel: Int, channels: Int, cells: [String]) -> StepPlane {
+        let input = paddedInput(g, channel: channel, channels: channels)
+        var out = [[String?]](repeating: [String?](repeating: nil, count: g.outputWidth), count: g.outputHeight)
+        var frames: [StepFrame] = []
+        for oy in 0..<g.outputHeight {
+            for ox in 0..<g.outputWidth {
+                var window: [GridCell] = []
+                var terms: [String] = []
+                for ky in 0..<g.kernelHeight {
+                    for kx in 0..<g.kernelWidth {
+                        let cell = GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft)
+                        window.append(cell)
+                        // Padded cells never win a max and never count in an average.
+                        if let v = input[cell.row][cell.column] { terms.append(v) }
+                    }
+                }
+                let value = cells[(oy * g.outputWidth + ox) * channels + channel]
+                out[oy][ox] = value
+                let eq = call.kind == .maxPool
+                    ? "max(\(terms.joined(separator: ", "))) = \(value)"
+                    : "(\(terms.joined(separator: " + "))) / \(terms.count) = \(value)"
+                frames.append(StepFrame(position: (oy, ox), inputCells: window, outputCells: [GridCell(oy, ox)],
+                                        terms: terms, equation: eq, outputSoFar: out))
+            }
+        }
+        return StepPlane(label: channels > 1 ? "channel \(channel)" : nil, input: input, kernel: nil,
+                         outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
+    }
+
+    /// conv2d_transpose spreads each input cell, times the kernel, over a window of the output.
+    /// The running sums shown are the engine's result restricted to the cells reached so far.
+    func transposePlane(h: Int, w: Int, kh: Int, kw: Int, kernel: [[String]], cells: [String], outShape: [Int]) -> StepPlane {
+        let (oh, ow) = Self.plane(outShape) ?? (0, 0)
+        var top = 0, left = 0
+        if case let .explicit(t, _, l, _) = call.padding { top = t; left = l }
+        let input: [[String?]] = (0..<h).map { r in (0..<w).map { c in text(call.input, r * w + c) } }
+        var out = [[String?]](repeating: [String?](repeating: nil, count: ow), count: oh)
+        var frames: [StepFrame] = []
+        for iy in 0..<h {
+            for ix in 0..<w {
+                var targets: [GridCell] = []
+                var terms: [String] = []
+                let v = input[iy][ix] ?? "0"
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let r = iy * call.stride.0 + ky * call.dilation.0 - top
+                        let c = ix * call.stride.1 + kx * call.dilation.1 - left
+                        terms.append("\(v)x\(kernel[ky][kx])")
+                        if r >= 0, r < oh, c >= 0, c < ow {
+                            targets.append(GridCell(r, c))
+                            out[r][c] = cells[r * ow + c]
+                        }
+                    }
+                }
+                frames.append(StepFrame(position: (iy, ix), inputCells: [GridCell(iy, ix)], outputCells: targets,
+                                        terms: terms, equation: "spreads \(terms.joined(separator: ", ")) over \(targets.count) output cells",
+                                        outputSoFar: out))
+            }
+        }
+        return StepPlane(label: nil, input: input, kernel: kernel, outputRows: oh, outputColumns: ow, frames: frames)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The terminal the program talks to: whether it is one, its width, styles and single keys.
+public struct TerminalIO: Sendable {
+    /// Whether to wait for keys (stdin and stdout are terminals and pausing is not switched off).
+    public var interactive: Bool
+    /// Whether to write escape codes for color and emphasis (a terminal, and NO_COLOR unset).
+    public var color: Bool
+    /// Columns to wrap to.
+    public var width: Int
+
+    public init(interactive: Bool, color: Bool, width: Int) {
+        self.interactive = interactive
+        self.color = color
+        self.width = max(width, 40)
+    }
+
+    /// Reads the real terminal: isatty, NO_COLOR, TERM=dumb, the window size (or COLUMNS).
+    public static func current(noPause: Bool) -> TerminalIO {
+        let env = ProcessInfo.processInfo.environment
+        let outTTY = isatty(STDOUT_FILENO) == 1
+        let inTTY = isatty(STDIN_FILENO) == 1
+        let color = outTTY && env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
+        var width = 80
+        var ws = winsize()
+        if outTTY, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 {
+            width = Int(ws.ws_col)
+        } else if let c = env["COLUMNS"].flatMap(Int.init), c > 0 {
+            width = c
+        }
+        return TerminalIO(interactive: outTTY && inTTY && !noPause, color: color, width: width)
+    }
+
+    // MARK: styles (empty strings when color is off)
+
+    public func style(_ text: String, _ codes: String) -> String {
+        color && !text.isEmpty ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
+    }
+    public func bold(_ s: String) -> String { style(s, "1") }
+    public func dim(_ s: String) -> String { style(s, "2") }
+    public func italic(_ s: String) -> String { style(s, "3") }
+
+    /// Clears the screen and homes the cursor (only when interactive).
+    public func clearScreen() {
+        if interactive { write("\u{1B}[2J\u{1B}[H") }
+    }
+
+    public func write(_ s: String) {
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+}
+
+/// A key the player understands.
+public enum Key: Equatable, Sendable {
+    case next, back, autoplay, quit, other
+}
+
+/// Reads single keys from a terminal in non-canonical mode, restoring the mode afterwards.
+public enum KeyReader {
+    nonisolated(unsafe) private static var saved = termios()
+    nonisolated(unsafe) private static var raw = false
+
+    /// Switches stdin to unbuffered, no-echo input.
+    public static func enterRawMode() {
+        guard !raw, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
+        var t = saved
+        t.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutablePointer(to: &t.c_cc) { p in
+            p.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { cc in
+                cc[Int(VMIN)] = 1
+                cc[Int(VTIME)] = 0
+            }
+        }
+        tcsetattr(STDIN_FILENO, TCSANOW, &t)
+        raw = true
+        signal(SIGINT) { _ in
+            KeyReader.restore()
+            _exit(130)
+        }
+    }
+
+    /// Restores the terminal mode saved by `enterRawMode`.
+    public static func restore() {
+        guard raw else { return }
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        raw = false
+    }
+
+    /// Waits for one key; `timeout` in milliseconds (nil = forever) gives nil when it passes.
+    public static func read(timeout: Int? = nil) -> Key? {
+        if let timeout {
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, Int32(timeout)) <= 0 { return nil }
+        }
+        var byte: UInt8 = 0
+        let n = Glibc.read(STDIN_FILENO, &byte, 1)
+        if n <= 0 { return .quit }
+        switch byte {
+        case 10, 13, 32: return .next
+        case UInt8(ascii: "b"), UInt8(ascii: "B"), 127: return .back
+        case UInt8(ascii: "a"), UInt8(ascii: "A"): return .autoplay
+        case UInt8(ascii: "q"), UInt8(ascii: "Q"), 4: return .quit
+        case 27:
+            // Arrow keys: ESC [ C (right) = next, ESC [ D (left) = back.
+            var seq = [UInt8](repeating: 0, count: 2)
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, 30) > 0, Glibc.read(STDIN_FILENO, &seq, 2) == 2, seq[0] == 91 {
+                if seq[1] == 67 { return .next }
+                if seq[1] == 68 { return .back }
+            }
+            return .quit
+        default: return .other
+        }
+    }
+}
