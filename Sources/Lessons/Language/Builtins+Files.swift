@@ -23,6 +23,8 @@ enum Files {
             case .int(let t), .bool(let t): return Value.wrap(t)
             case .float(let t): return Value.wrap(t)
             }
+        } catch let e as NPYError {
+            throw LessonError("malformed .npy file \(p): \(e.message)", at: loc)
         } catch {
             throw LessonError("cannot read \(p): \(error)", at: loc)
         }

@@ -54,7 +54,7 @@ struct WindowCall {
             stride = try a.labelled("stride", default: size, a.pair)
         }
         if let (p, pLoc) = a.labelled["padding"] {
-            padding = try a.padding(p, pLoc, allowSame: kind != .conv2dTranspose)
+            padding = try a.padding(p, pLoc)
         } else {
             padding = .valid
         }

@@ -38,8 +38,20 @@ struct StepBuilder {
         }
     }
 
+    /// The largest input plane `step` walks through, in cells (frames stay readable and small).
+    static let maxPlaneCells = 32 * 32
+
     func build() throws(LessonError) -> StepTrace {
         let (cells, outShape) = resultCells()
+        let shape = call.input.shape
+        let planeCells = shape.count >= 2 ? shape[shape.count - (shape.count == 2 ? 2 : 3)] * shape[shape.count - (shape.count == 2 ? 1 : 2)] : 0
+        let pads: Int = { if case let .explicit(t, b, l, r) = call.padding { return t + b + l + r } else { return 0 } }()
+        let outCells = outShape.count >= 2 ? outShape.reduce(1, *) / (shape.count == 3 && call.kernel == nil ? max(shape[2], 1) : 1) : 0
+        let channels = shape.count == 3 && call.kernel == nil ? shape[2] : 1
+        guard planeCells <= Self.maxPlaneCells, outCells <= Self.maxPlaneCells, channels <= 16, pads <= 64 else {
+            throw LessonError("step is for small examples: input and output planes of at most \(Self.maxPlaneCells) cells and at most 16 channels, got \(formatShape(shape)) -> \(formatShape(outShape))",
+                              at: call.location, hint: "step through a crop, e.g. step conv2d(x[0:8, 0:8], k)")
+        }
         switch call.kind {
         case .conv2d, .conv2dTranspose:
             guard let kernel = call.kernel, let (h, w) = Self.plane(call.input.shape),
@@ -49,15 +61,18 @@ struct StepBuilder {
                 throw LessonError("step shows one plane at a time: give \(call.kind.rawValue) an input (H,W) and a kernel (KH,KW)", at: call.location,
                                   hint: "pick one channel and one filter, e.g. step conv2d(x[:, :, 0], k[:, :, 0, 0])")
             }
+            let kernelGrid = (0..<kh).map { r in (0..<kw).map { c in text(kernel, r * kw + c) } }
+            // For conv2d the geometry is over the input; for conv2d_transpose over its output,
+            // which is the input of the convolution it is the adjoint of.
+            let (gh, gw) = call.kind == .conv2d ? (h, w) : (Self.plane(outShape) ?? (0, 0))
             let g = try engine(at: call.location) { () throws(TensorError) in
-                try WindowGeometry(inputHeight: h, inputWidth: w, kernelHeight: kh, kernelWidth: kw,
+                try WindowGeometry(inputHeight: gh, inputWidth: gw, kernelHeight: kh, kernelWidth: kw,
                                    stride: call.stride, dilation: call.dilation, padding: call.padding)
             }
-            let kernelGrid = (0..<kh).map { r in (0..<kw).map { c in text(kernel, r * kw + c) } }
             let plane = call.kind == .conv2d
                 ? convPlane(g, kernel: kernelGrid, cells: cells)
-                : transposePlane(h: h, w: w, kh: kh, kw: kw, kernel: kernelGrid, cells: cells, outShape: outShape)
-            let outText = call.kind == .conv2d ? "\(g.outputHeight)x\(g.outputWidth)" : formatShape(outShape)
+                : transposePlane(g, h: h, w: w, kernel: kernelGrid, cells: cells)
+            let outText = formatShape(outShape)
             return StepTrace(operation: call.kind.rawValue,
                              summary: "\(call.kind.rawValue): input \(h)x\(w), kernel \(kh)x\(kw), stride \(call.stride.0)x\(call.stride.1)\(call.dilation == (1, 1) ? "" : ", dilation \(call.dilation.0)x\(call.dilation.1)"), padding \(call.padding) -> output \(outText)",
                              planes: [plane])
@@ -149,26 +164,24 @@ struct StepBuilder {
                          outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
     }
 
-    /// conv2d_transpose spreads each input cell, times the kernel, over a window of the output.
-    /// The running sums shown are the engine's result restricted to the cells reached so far.
-    func transposePlane(h: Int, w: Int, kh: Int, kw: Int, kernel: [[String]], cells: [String], outShape: [Int]) -> StepPlane {
-        let (oh, ow) = Self.plane(outShape) ?? (0, 0)
-        var top = 0, left = 0
-        if case let .explicit(t, _, l, _) = call.padding { top = t; left = l }
+    /// conv2d_transpose spreads each input cell, times the kernel, over a window of the output
+    /// (the windows of the convolution it is the adjoint of, geometry `g` over the output).
+    /// The output shown fills in with the engine's final values as cells are reached.
+    func transposePlane(_ g: WindowGeometry, h: Int, w: Int, kernel: [[String]], cells: [String]) -> StepPlane {
+        let (oh, ow) = (g.inputHeight, g.inputWidth)
         let input: [[String?]] = (0..<h).map { r in (0..<w).map { c in text(call.input, r * w + c) } }
         var out = [[String?]](repeating: [String?](repeating: nil, count: ow), count: oh)
         var frames: [StepFrame] = []
-        for iy in 0..<h {
-            for ix in 0..<w {
+        for iy in 0..<min(h, g.outputHeight) {
+            for ix in 0..<min(w, g.outputWidth) {
                 var targets: [GridCell] = []
                 var terms: [String] = []
                 let v = input[iy][ix] ?? "0"
-                for ky in 0..<kh {
-                    for kx in 0..<kw {
-                        let r = iy * call.stride.0 + ky * call.dilation.0 - top
-                        let c = ix * call.stride.1 + kx * call.dilation.1 - left
+                for ky in 0..<g.kernelHeight {
+                    for kx in 0..<g.kernelWidth {
+                        let r = g.inputRow(iy, ky), c = g.inputColumn(ix, kx)
                         terms.append("\(v)x\(kernel[ky][kx])")
-                        if r >= 0, r < oh, c >= 0, c < ow {
+                        if r >= 0, r < oh, c >= 0, c < ow, r * ow + c < cells.count {
                             targets.append(GridCell(r, c))
                             out[r][c] = cells[r * ow + c]
                         }

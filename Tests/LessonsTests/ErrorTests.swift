@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import Lessons
+
+/// Parse and runtime errors: message, line and column.
+@Suite struct ErrorTests {
+    func at(_ code: String) -> (Int, Int, String, String?)? {
+        guard let e = failure(code) else { return nil }
+        return (e.location.line, e.location.column, e.message, e.hint)
+    }
+
+    @Test func unknownNameSuggestsTheClosest() throws {
+        let e = try #require(at("kernel = 1\nkernal + 1"))
+        #expect(e.0 == 2 && e.1 == 1)
+        #expect(e.2 == "unknown name 'kernal'")
+        #expect(e.3 == "did you mean 'kernel'?")
+        #expect(at("conv3d(1)")?.3 == "did you mean 'conv2d'?")
+    }
+
+    @Test func wrongLabelAndWrongType() throws {
+        let label = try #require(at("x = [[1, 2], [3, 4]]\nconv2d(x, x, strides: 1)"))
+        #expect(label.0 == 2 && label.1 == 14)
+        #expect(label.2.contains("'strides'"))
+        #expect(label.3?.hasPrefix("did you mean 'stride'?") == true)
+        let type = try #require(at("maxpool([[1, 2], [3, 4]], size: \"2\")"))
+        #expect(type.2.contains("size must be an Int or [vertical, horizontal], got String"))
+        #expect(type.1 == 27)
+        #expect(at("relu(1, 2)")?.2 == "relu takes 1 positional argument, got 2")
+        #expect(at("conv2d(k: 1)")?.2.contains("no argument labelled 'k'") == true)
+    }
+
+    @Test func shapeMismatchNamesBothShapes() throws {
+        let e = try #require(at("[[1, 2, 3]] + [[1, 2], [3, 4]]"))
+        #expect(e.2.contains("1x3") && e.2.contains("2x2"))
+        #expect(e.1 == 13)
+        let c = try #require(at("conv2d([[1, 2], [3, 4]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]])"))
+        #expect(c.2.contains("3x3") && c.2.contains("2x2"))
+    }
+
+    @Test func indexOverflowAndDivision() {
+        #expect(at("[1, 2, 3][3]")?.2 == "index 3 is out of range for axis 0 with size 3")
+        #expect(at("9223372036854775807 * 2")?.2.contains("integer overflow") == true)
+        #expect(at("99999999999999999999")?.2.contains("does not fit in Int") == true)
+        #expect(at("[4, 2] / [2, 0]")?.2.contains("division by zero") == true)
+        #expect(at("[1.0] / 0") == nil)
+    }
+
+    @Test func syntaxErrorsPointAtTheirColumn() {
+        #expect(at("x = (1 + 2")?.0 == 1)
+        #expect(at("x = (1 + 2")?.1 == 5)
+        #expect(at("1 + * 2")?.1 == 5)
+        #expect(at("f(x, y: 1, 2)")?.2 == "positional argument after a labelled one")
+        #expect(at("\"open")?.2.contains("string is not closed") == true)
+        #expect(at("x = 1 $ 2")?.1 == 7)
+        #expect(at("a b")?.2.contains("after the end of a statement") == true)
+        #expect(at("[1, 2]]")?.2.contains("no matching opening bracket") == true)
+        #expect(at("step x")?.2.contains("sliding-window") == true)
+    }
+
+    @Test func npyFilesMissingAndMalformed() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-npy-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir + "/bad.npy"))
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        #expect(runCell("load(\"nope.npy\")", in: it).error?.message.hasPrefix("no such file") == true)
+        #expect(runCell("load(\"bad.npy\")", in: it).error?.message.hasPrefix("malformed .npy file") == true)
+        #expect(runCell("save([[1, 2], [3, 4]], \"a.npy\")\nload(\"a.npy\")", in: it).output == "1 2\n3 4\n")
+        #expect(runCell("save([0.5], \"f.npy\")\nload(\"f.npy\")", in: it).output == "[0.5000]\n")
+    }
+
+    @Test func renderedErrorHasSourceLineAndCaret() {
+        let e = LessonError("unknown name 'q'", at: SourceLocation(file: "l.md", line: 2, column: 5), hint: "assign it first")
+        #expect(e.rendered(sourceLines: ["a", "y = q + 1"]) == "l.md:2:5: error: unknown name 'q'\ny = q + 1\n    ^\nhint: assign it first\n")
+    }
+}

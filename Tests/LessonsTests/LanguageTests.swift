@@ -1,0 +1,111 @@
+import Testing
+@testable import Lessons
+
+/// The normative core of the cell language, through the interpreter's printed output.
+@Suite struct LanguageTests {
+    @Test func integersStayExactAndDecimalsAreFloat() {
+        #expect(output("2 + 3 * 4") == "14")
+        #expect(output("(2 + 3) * 4") == "20")
+        #expect(output("7 / 2") == "3.5000")
+        #expect(output("1.5e1") == "15.0000")
+        #expect(output("-3 - -4") == "1")
+    }
+
+    @Test func assignmentsPersistAndExpressionStatementsPrint() {
+        #expect(output("a = 2\nb = a * a\nb\nb + 1") == "4\n5")
+        #expect(output("x = 3") == "")
+    }
+
+    @Test func commentsAndMultiLineBrackets() {
+        let code = """
+        # a comment line
+        x = [[1, 2],   # first row
+             [3, 4]]
+        x
+        """
+        #expect(output(code) == "1 2\n3 4")
+    }
+
+    @Test func nestedListsAreTensorsAndOneDecimalMakesFloat() {
+        #expect(output("shape([[1, 0], [0, 1]])") == "2x2")
+        #expect(output("[[1, 0], [0, 1.5]]") == "1.0000 0.0000\n0.0000 1.5000")
+        #expect(output("[1, 2, 3]") == "[1, 2, 3]")
+        #expect(output("[\"a\", 1]") == "[\"a\", 1]")
+        #expect(output("true") == "true")
+        #expect(output("\"hello\"") == "hello")
+    }
+
+    @Test func broadcastingWithNumbersAndRows() {
+        #expect(output("[[1, 2], [3, 4]] * 10") == "10 20\n30 40")
+        #expect(output("[[1, 2], [3, 4]] + [100, 200]") == "101 202\n103 204")
+        #expect(output("2 - [1, 2]") == "[1, 0]")
+        #expect(output("-[[1, -2]]") == "-1  2")
+        #expect(output("[2, 4] / [4, 4]") == "[0.5000, 1.0000]")
+    }
+
+    @Test func matrixProduct() {
+        #expect(output("[[1, 2], [3, 4]] @ [[5, 6], [7, 8]]") == "19 22\n43 50")
+        #expect(output("[[1.0, 2.0]] @ [[1.0], [1.0]]") == "3.0000")
+    }
+
+    @Test func indexingAndSlicingFollowPython() {
+        let x = "x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]\n"
+        #expect(output(x + "x[1]") == "[4, 5, 6]")
+        #expect(output(x + "x[-1, -1]") == "9")
+        #expect(output(x + "x[0:2, 1:3]") == "2 3\n5 6")
+        #expect(output(x + "x[:, 0]") == "[1, 4, 7]")
+        #expect(output(x + "x[::2, ::-1]") == "3 2 1\n9 8 7")
+        #expect(output("shape([[[1, 2]], [[3, 4]]])[2]") == "2")
+    }
+
+    @Test func rank3PrintsChannelByChannel() {
+        let code = "x = reshape([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2])\nx"
+        #expect(output(code) == "channel 0:\n1 3\n5 7\n\nchannel 1:\n2 4\n6 8")
+    }
+
+    @Test func intColumnsAreRightAligned() {
+        #expect(output("[[1, -20], [300, 4]]") == "  1 -20\n300   4")
+    }
+
+    @Test func decimalsAreSettable() {
+        #expect(output("decimals(2)\n1 / 3") == "0.33")
+        #expect(output("print(\"x is\", 1 / 4)") == "x is 0.2500")
+    }
+
+    @Test func convolutionBuiltinsOnTheTutorialExample() {
+        let setup = "x = [[1,1,1,0,0],[0,1,1,1,0],[0,0,1,1,1],[0,0,1,1,0],[0,1,1,0,0]]\nk = [[1,0,1],[0,1,0],[1,0,1]]\n"
+        #expect(output(setup + "conv2d(x, k)") == "4 3 4\n2 4 3\n2 3 4")
+        #expect(output(setup + "shape(conv2d(x, k, padding: \"same\"))") == "5x5")
+        #expect(output(setup + "conv2d(x, k, stride: 2)") == "4 4\n2 4")
+        #expect(output(setup + "shape(conv2d(x, k, padding: 1, stride: [1, 2]))") == "5x3")
+        #expect(output(setup + "maxpool(x, size: 2)") == "1 1\n0 1")
+        #expect(output(setup + "sum(x)") == "13")
+    }
+
+    @Test func activationsAndReductions() {
+        #expect(output("relu([[-1, 2], [3, -4]])") == "0 2\n3 0")
+        #expect(output("sigmoid(0)") == "0.5000")
+        #expect(output("softmax([0.0, 0.0])") == "[0.5000, 0.5000]")
+        #expect(output("max([[1, 9], [3, 4]], axis: 0)") == "[3, 9]")
+        #expect(output("mean([1, 2])") == "1.5000")
+        #expect(output("dropout([1.0, 1.0], rate: 0.5, training: false)") == "[1.0000, 1.0000]")
+        #expect(output("flatten([[1, 2], [3, 4]])") == "[1, 2, 3, 4]")
+        #expect(output("transpose([[1, 2], [3, 4]])") == "1 3\n2 4")
+        #expect(output("pad([[5]], 1)") == "0 0 0\n0 5 0\n0 0 0")
+        #expect(output("zeros([2, 2]) + ones([2])") == "1 1\n1 1")
+    }
+
+    @Test func randomIsSeeded() {
+        #expect(output("random([3], seed: 7)") == output("random([3], seed: 7)"))
+        #expect(output("random([3], seed: 7)") != output("random([3], seed: 8)"))
+    }
+
+    @Test func assertions() {
+        #expect(output("assert_equal([1, 2], [1, 2])") == "")
+        #expect(output("assert_close([1.0, 2.0], [1.0, 2.001], 0.01)") == "")
+        let e = failure("assert_equal([[1, 2], [3, 4]], [[1, 2], [3, 5]])")
+        #expect(e?.message.contains("[1, 1]") == true)
+        #expect(e?.message.contains("4 vs 5") == true)
+        #expect(failure("assert_close([1.0], [2.0], 0.1)")?.message.contains("[0]") == true)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+@testable import Lessons
+
+@Suite struct NarrativeTests {
+    let plain = NarrativeRenderer(terminal: TerminalIO(interactive: false, color: false, width: 40))
+
+    @Test func headingsEmphasisCodeListsAndQuotes() {
+        let md = """
+        # Title
+
+        Some *emphasis*, **strong** and `x[0:3, 0:3]` code.
+
+        - first item
+        - second item that is long enough to wrap onto the next line
+
+        1. one
+        2. two
+
+        > a quoted line
+        """
+        let out = plain.render(md)
+        #expect(out == """
+        Title
+        =====
+
+        Some emphasis, strong and `x[0:3, 0:3]`
+        code.
+
+        • first item
+
+        • second item that is long enough to
+          wrap onto the next line
+
+        1. one
+
+        2. two
+
+        │ a quoted line
+
+        """)
+    }
+
+    @Test func wrapsToTheWidthAndUsesNoEscapesWithoutColor() {
+        let text = String(repeating: "word ", count: 50)
+        let out = plain.render(text)
+        #expect(out.components(separatedBy: "\n").allSatisfy { $0.count <= 40 })
+        #expect(!out.contains("\u{1B}"))
+    }
+
+    @Test func colorWhenAllowed() {
+        let colored = NarrativeRenderer(terminal: TerminalIO(interactive: false, color: true, width: 80)).render("**bold** and `code`")
+        #expect(colored.contains("\u{1B}[1mbold\u{1B}[0m"))
+        #expect(colored.contains("\u{1B}[36mcode\u{1B}[0m"))
+    }
+}

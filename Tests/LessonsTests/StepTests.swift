@@ -1,0 +1,76 @@
+import Testing
+@testable import Lessons
+
+@Suite struct StepTests {
+    let setup = "x = [[1,1,1,0,0],[0,1,1,1,0],[0,0,1,1,1],[0,0,1,1,0],[0,1,1,0,0]]\nk = [[1,0,1],[0,1,0],[1,0,1]]\n"
+
+    @Test func convTraceListsProductsAndEngineSums() {
+        let lines = output(setup + "step conv2d(x, k)").components(separatedBy: "\n")
+        #expect(lines[0] == "conv2d: input 5x5, kernel 3x3, stride 1x1, padding valid -> output 3x3")
+        #expect(lines[1] == "[0,0]: 1x1 + 1x0 + 1x1 + 0x0 + 1x1 + 1x0 + 0x1 + 0x0 + 1x1 = 4")
+        #expect(lines.count == 1 + 9 + 3)
+        #expect(lines.suffix(3) == ["4 3 4", "2 4 3", "2 3 4"])
+    }
+
+    @Test func paddingCellsCountAsZeroAndBiasIsShown() {
+        let out = output("step conv2d([[1, 2], [3, 4]], [[1, 1], [1, 1]], padding: [1, 0, 1, 0], bias: [10])")
+        #expect(out.contains("[0,0]: 0x1 + 0x1 + 0x1 + 1x1 + bias 10 = 11"))
+    }
+
+    @Test func poolingSkipsPaddingAndGoesChannelByChannel() {
+        let out = output("step maxpool([[1, 2, 3], [4, 5, 6], [7, 8, 9]], size: 2, padding: \"same\")")
+        #expect(out.contains("[1,1]: max(9) = 9"))
+        let avg = output("step avgpool(reshape([1, 10, 2, 20, 3, 30, 4, 40], [2, 2, 2]), size: 2)")
+        #expect(avg.contains("channel 0:\n[0,0]: (1 + 2 + 3 + 4) / 4 = 2.5000"))
+        #expect(avg.contains("channel 1:\n[0,0]: (10 + 20 + 30 + 40) / 4 = 25.0000"))
+    }
+
+    @Test func transposeSpreadsEachInputCell() {
+        let out = output("step conv2d_transpose([[1, 2]], [[1, 1], [1, 1]])")
+        #expect(out.contains("[0,1]: spreads 2x1, 2x1, 2x1, 2x1 over 4 output cells"))
+        #expect(out.hasSuffix("1 3 2\n1 3 2"))
+    }
+
+    @Test func multiChannelConvolutionAsksForOnePlane() {
+        let e = failure("step conv2d(zeros([4, 4, 2]), zeros([3, 3, 2, 1]))")
+        #expect(e?.message.contains("one plane at a time") == true)
+    }
+
+    @Test func framesFitEightyColumns() {
+        let it = Interpreter(file: "t.md", baseDirectory: "/tmp")
+        let recorder = Recorder()
+        it.stepPresenter = recorder
+        _ = runCell("x = random([12, 30], seed: 1)\nstep conv2d(x, ones([3, 3]), padding: \"same\")", in: it)
+        let trace = try! #require(recorder.trace)
+        let term = TerminalIO(interactive: false, color: false, width: 80)
+        let renderer = FrameRenderer(terminal: term)
+        for (i, (p, f)) in trace.allFrames.enumerated() where i % 37 == 0 {
+            for line in renderer.render(trace, plane: p, frame: f, index: i, total: trace.allFrames.count, autoplay: false) {
+                #expect(FrameRenderer.visibleWidth(line) <= 80, "\(line)")
+            }
+        }
+        let first = renderer.render(trace, plane: 0, frame: 0, index: 0, total: 360, autoplay: false)
+        #expect(first.contains { $0.contains("·") })  // padding visible
+        #expect(first.contains { $0.contains("[") })  // window marked
+    }
+
+    @Test func coloredFrameMarksTheWindowAndTheNewValue() {
+        let it = Interpreter(file: "t.md", baseDirectory: "/tmp")
+        let recorder = Recorder()
+        it.stepPresenter = recorder
+        _ = runCell(setup + "step conv2d(x, k)", in: it)
+        let trace = try! #require(recorder.trace)
+        let plain = FrameRenderer(terminal: TerminalIO(interactive: false, color: false, width: 160)).render(trace, plane: 0, frame: 1, index: 1, total: 9, autoplay: false)
+        #expect(plain.contains(" input              kernel     output") || plain.contains { $0.hasPrefix("input") })
+        #expect(plain.contains { $0.contains("1 [1][1][0] 0") })
+        #expect(plain.contains { $0.contains(" 4 [3] .") })
+        #expect(!plain.joined().contains("\u{1B}"))
+        let colored = FrameRenderer(terminal: TerminalIO(interactive: false, color: true, width: 160)).render(trace, plane: 0, frame: 1, index: 1, total: 9, autoplay: false)
+        #expect(colored.joined().contains("\u{1B}[1;32m[3]"))
+    }
+}
+
+final class Recorder: StepPresenter {
+    var trace: StepTrace?
+    func present(_ trace: StepTrace) -> String { self.trace = trace; return "" }
+}
