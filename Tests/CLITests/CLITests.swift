@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The cnnlearn executable end to end: stdout, stderr and exit status.
+@Suite struct CLITests {
+    /// The built `cnnlearn` beside the test bundle.
+    static let executable: String? = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("cnnlearn").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let fallback = repositoryRoot.appendingPathComponent(".build/debug/cnnlearn").path
+        return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
+    }()
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    func cnnlearn(_ args: [String], cwd: URL = repositoryRoot, env: [String: String] = [:]) throws -> Result {
+        let exe = try #require(Self.executable, "cnnlearn is not built")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        p.currentDirectoryURL = cwd
+        var e = ProcessInfo.processInfo.environment
+        e.removeValue(forKey: "CNNLEARN_LESSONS")
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: r, as: UTF8.self))
+    }
+
+    @Test func listsLessons() throws {
+        let r = try cnnlearn(["lessons"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("01  convolution  "))
+    }
+
+    @Test func lessonByNameNumberAndPrefixRunsWithoutEscapesWhenPiped() throws {
+        for name in ["convolution", "1", "conv"] {
+            let r = try cnnlearn(["lesson", name])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.contains("Out[6]:  4 3 4\n         2 4 3\n         2 3 4"))
+            #expect(!r.out.contains("\u{1B}"))
+        }
+    }
+
+    @Test func unknownLessonListsTheLessons() throws {
+        let r = try cnnlearn(["lesson", "dense-layers"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("no lesson named 'dense-layers'"))
+        #expect(r.err.contains("1 convolution"))
+    }
+
+    @Test func lessonsFolderFromOptionAndEnvironment() throws {
+        let folder = repositoryRoot.appendingPathComponent("lessons").path
+        let tmp = URL(fileURLWithPath: NSTemporaryDirectory())
+        #expect(try cnnlearn(["lessons", "--lessons", folder], cwd: tmp).out.contains("convolution"))
+        #expect(try cnnlearn(["lessons"], cwd: tmp, env: ["CNNLEARN_LESSONS": folder]).out.contains("convolution"))
+        let bad = try cnnlearn(["lessons", "--lessons", "/no/such/folder"])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("/no/such/folder"))
+    }
+
+    @Test func checkPassesOnTheLessons() throws {
+        let r = try cnnlearn(["check"])
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.hasSuffix(" passed, 0 failed\n"))
+    }
+
+    @Test func checkFailsOnAnEditedCopyNamingFileLineExpectedAndGot() throws {
+        let original = try String(contentsOf: repositoryRoot.appendingPathComponent("lessons/01-convolution.md"), encoding: .utf8)
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cnnlearn-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("01-convolution.md")
+        // The one-line output "4" (the first window's sum) becomes "5".
+        let edited = original.replacingOccurrences(of: "```output\n4\n```", with: "```output\n5\n```")
+        #expect(edited != original)
+        try edited.write(to: copy, atomically: true, encoding: .utf8)
+        let line = edited.components(separatedBy: "\n").firstIndex { $0.hasPrefix("sum(window * k)") }.map { $0 }  // the code line; the fence is one above
+        let r = try cnnlearn(["check", copy.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("\(copy.path):\(line ?? 0): cell 4\nExpected: 5\nGot:      4\n"))
+        #expect(r.out.hasSuffix("1 failed\n"))
+        let fixed = try cnnlearn(["check", "--update", copy.path])
+        #expect(fixed.status == 0)
+        #expect(try String(contentsOf: copy, encoding: .utf8) == original)
+    }
+
+    @Test func checkOnBrokenFixturesExitsOneWithoutCrashing() throws {
+        let r = try cnnlearn(["check", "Tests/LessonsTests/Fixtures/broken"])
+        #expect(r.status == 1)
+        #expect(r.out.hasSuffix("0 passed, 14 failed\n"))
+        let filtered = try cnnlearn(["check", "--filter", "overflow", "Tests/LessonsTests/Fixtures/broken"])
+        #expect(filtered.out.hasSuffix("0 passed, 1 failed\n"))
+    }
+
+    @Test func runAnyFileAndReportErrorsWithCaret() throws {
+        let r = try cnnlearn(["run", "Tests/LessonsTests/Fixtures/broken/01-unknown-name.md", "--no-pause"])
+        #expect(r.status == 1)
+        #expect(r.out.contains("01-unknown-name.md:6:15: error: unknown name 'kernal'\ny = conv2d(x, kernal)\n              ^\nhint: did you mean 'kernel'?"))
+        let missing = try cnnlearn(["run", "/no/such/lesson.md"])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("/no/such/lesson.md"))
+    }
+
+    @Test func helpListsTheCommands() throws {
+        let r = try cnnlearn(["--help"])
+        for c in ["lessons", "lesson", "run", "check"] { #expect(r.out.contains("  \(c) ")) }
+    }
+}
