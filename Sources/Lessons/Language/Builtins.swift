@@ -71,6 +71,11 @@ enum Builtins {
             it.formatter.decimals = n
             return .nothing
         }
+        // grad is evaluated by Interpreter.gradient, which records its expression on a tape;
+        // this entry gives it a signature for hints and "did you mean" suggestions.
+        add("grad", "grad(expression, wrt)", 2...2) { a, it throws(LessonError) in
+            throw LessonError("grad must be called directly, as grad(expression, wrt)", at: a.location)
+        }
         return t
     }()
 }

@@ -104,6 +104,8 @@ public final class Interpreter {
 
     /// Calls a builtin: checks the argument count and labels, then runs it.
     func call(_ name: String, _ args: [Argument], at loc: SourceLocation) throws(LessonError) -> Value {
+        // grad needs its first argument unevaluated: it records it on a tape.
+        if name == "grad" { return try gradient(args, at: loc) }
         let (builtin, call) = try bind(name, args, at: loc)
         return try builtin.run(call, self)
     }
