@@ -23,7 +23,7 @@ import TestSupport
         "0", "1", "2", "-1", "3", "0.5", "1e3", "9223372036854775807", "\"same\"", "\"valid\"", "\"a.npy\"", "true", "false",
         "conv2d", "conv2d_transpose", "maxpool", "avgpool", "relu", "sigmoid", "tanh", "softmax", "dropout",
         "flatten", "reshape", "transpose", "pad", "sum", "mean", "max", "argmax", "shape", "zeros", "ones",
-        "random", "load", "assert_equal", "assert_close", "print", "decimals", "float", "step",
+        "random", "load", "save", "assert_equal", "assert_close", "print", "decimals", "float", "step", "grad", "grad(sum(x * k), k)",
         "stride:", "padding:", "size:", "axis:", "bias:", "dilation:", "rate:", "seed:", "training:", "value:",
         "[[1, 2], [3, 4]]", "[[1, 0, 1], [0, 1, 0], [1, 0, 1]]", "[1, 2, 3]", "x[0:2, 1]", "x[::-1]", "[[0.5]]",
     ]
@@ -39,6 +39,7 @@ import TestSupport
             setup + "softmax(float(x) / 3, axis: 0)\nmean(dropout(x, rate: 0.5, seed: 3))",
             setup + "assert_close(avgpool(x, size: 2), maxpool(float(x), size: 2), 0.5)",
             setup + "pad(x, [1, 2, 0, 1], value: 7)[0]\nargmax(flatten(x))\ntranspose(random([2, 3], seed: 1))",
+            setup + "k = float(k)\ngrad(sum(relu(conv2d(x, k, padding: \"same\")) * 2 - 1), k)\ngrad(mean(softmax(flatten(k) @ transpose(flatten(k)))), k)",
         ]
         let lesson = repositoryRoot.appendingPathComponent("lessons/01-convolution.md").path
         if let doc = try? LessonDocument(contentsOf: lesson) { cells += doc.cells.map(\.code) }
@@ -65,13 +66,16 @@ import TestSupport
         (0..<Int.random(in: 1...24, using: &g)).map { _ in Self.vocabulary.randomElement(using: &g) ?? "" }.joined(separator: Bool.random(using: &g) ? " " : "")
     }
 
+    /// 10,000 by default; CNNLEARN_FUZZ_ITERATIONS runs a longer hunt on purpose.
+    static let iterations = ProcessInfo.processInfo.environment["CNNLEARN_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 10_000
+
     @Test func tenThousandCellsEndInAResultOrAnError() {
-        var g = SplitMix(state: 2026)
+        var g = SplitMix(state: ProcessInfo.processInfo.environment["CNNLEARN_FUZZ_SEED"].flatMap(UInt64.init) ?? 2026)
         let dir = NSTemporaryDirectory() + "cnnlearn-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var results = 0, errors = 0
-        for n in 0..<10_000 {
+        for n in 0..<Self.iterations {
             let code = n % 2 == 0 ? random(&g) : mutate(Self.seeds[n % Self.seeds.count], &g)
             let it = Interpreter(file: "fuzz.md", baseDirectory: dir)
             do {
@@ -83,7 +87,7 @@ import TestSupport
                 errors += 1
             }
         }
-        #expect(results + errors == 10_000)
+        #expect(results + errors == Self.iterations)
         #expect(results > 100 && errors > 100, "results \(results), errors \(errors)")
     }
 }

@@ -23,7 +23,7 @@ struct FrameRenderer {
             first = min(max(center - fit / 2, 0), columns - fit)
         }
         let last = min(first + fit, columns)
-        var lines = [title]
+        var lines = [" " + title]
         for (r, row) in cells.enumerated() {
             var line = first > 0 ? "…" : " "
             for c in first..<last {

@@ -9,6 +9,9 @@ public struct NarrativeRenderer {
 
     public init(terminal: TerminalIO) { self.terminal = terminal }
 
+    /// Prose is wrapped to at most this many columns, even in a wider terminal, to stay readable.
+    public static let maxWidth = 100
+
     /// A run of text in one style; `space` says whether a space separates it from the run before.
     struct Run { var text: String; var style: Style; var space: Bool }
     struct Style: OptionSet { let rawValue: Int
@@ -41,7 +44,7 @@ public struct NarrativeRenderer {
                 hanging = String(repeating: " ", count: prefix.count)
                 itemPrefix = nil
             }
-            var lines = wrap(runs, width: terminal.width - prefix.count)
+            var lines = wrap(runs, width: min(terminal.width, Self.maxWidth) - prefix.count)
             if heading > 0 {
                 lines = lines.map { terminal.bold($0) }
                 let plain = runs.map(\.text).joined(separator: " ")
