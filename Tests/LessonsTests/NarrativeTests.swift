@@ -53,3 +53,10 @@ import Testing
         #expect(colored.contains("\u{1B}[36mcode\u{1B}[0m"))
     }
 }
+
+extension NarrativeTests {
+    @Test func tablesAlignTheirColumns() {
+        let out = plain.render("| Layer | Output |\n|---|---|\n| conv | 3x3 |\n| maxpool | 1x1 |\n")
+        #expect(out == "Layer    Output\n───────  ──────\nconv     3x3\nmaxpool  1x1\n")
+    }
+}

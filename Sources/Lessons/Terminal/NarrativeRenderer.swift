@@ -1,3 +1,4 @@
+import Foundation
 import Ink
 
 /// Renders lesson narrative (Markdown) for a terminal: headings, emphasis, inline code, lists,
@@ -33,6 +34,9 @@ public struct NarrativeRenderer {
         var preText = ""
         var heading = 0
         var itemPrefix: String?
+        var table: [[String]]?
+        var row: [String] = []
+        var cellText = ""
 
         func indent() -> String { String(repeating: "  ", count: lists.count) + String(repeating: "│ ", count: quoteDepth) }
         func flush() {
@@ -60,6 +64,7 @@ public struct NarrativeRenderer {
             case .text(let raw):
                 let t = decodeEntities(raw)
                 if inPre { preText += t; continue }
+                if table != nil { cellText += t; continue }
                 if style.contains(.code) {
                     runs.append(Run(text: t, style: style, space: pendingSpace))
                     pendingSpace = false
@@ -92,6 +97,9 @@ public struct NarrativeRenderer {
                 case "pre": flush(); inPre = true; preText = ""
                 case "hr": flush(); out.append(String(repeating: "─", count: min(terminal.width, 60))); out.append("")
                 case "br": flush()
+                case "table": flush(); table = []
+                case "tr": row = []
+                case "td", "th": cellText = ""
                 default: break
                 }
                 pendingSpace = pendingSpace && !["p", "li", "h1", "h2", "h3", "h4", "h5", "h6"].contains(tag)
@@ -104,6 +112,12 @@ public struct NarrativeRenderer {
                 case "p", "li": flush()
                 case "ul", "ol": flush(); if !lists.isEmpty { lists.removeLast() }
                 case "blockquote": flush(); quoteDepth = max(quoteDepth - 1, 0)
+                case "td", "th": row.append(cellText.trimmingCharacters(in: .whitespacesAndNewlines))
+                case "tr": table?.append(row)
+                case "table":
+                    out += tableLines(table ?? []).map { indent() + $0 }
+                    out.append("")
+                    table = nil
                 case "pre":
                     inPre = false
                     for l in preText.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -118,6 +132,21 @@ public struct NarrativeRenderer {
         flush()
         while out.last?.isEmpty == true { out.removeLast() }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A table's rows as aligned columns, the first row (the header) underlined.
+    func tableLines(_ rows: [[String]]) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out: [String] = []
+        for (n, r) in rows.enumerated() {
+            let cells = (0..<columns).map { i in (i < r.count ? r[i] : "").padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            let line = cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            out.append(n == 0 ? terminal.bold(line) : line)
+            if n == 0 { out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
+        }
+        return out
     }
 
     /// Greedy word wrap by visible width; runs joined without a space stay on one line.
