@@ -66,30 +66,25 @@ struct WindowCall {
         return true
     }
 
-    /// Runs the engine's operation.
+    /// Runs the engine's operation: exact Int when every operand is Int, else Float.
     func evaluate() throws(LessonError) -> Value {
-        let (s, d, p, size) = (stride, dilation, padding, size)
         if isExact, case .int(let x) = input {
             let k: Tensor<Int>? = { if case .int(let t)? = kernel { return t } else { return nil } }()
             let b: Tensor<Int>? = { if case .int(let t)? = bias { return t } else { return nil } }()
-            return try engine(at: location) { () throws(TensorError) -> Value in
-                switch kind {
-                case .conv2d: return .intTensor(try x.conv2d(k ?? x, bias: b, stride: s, padding: p, dilation: d))
-                case .conv2dTranspose: return .intTensor(try x.conv2dTranspose(k ?? x, stride: s, padding: p, dilation: d))
-                case .maxPool: return .intTensor(try x.maxPool(size: size, stride: s, padding: p))
-                case .avgPool: return .floatTensor(try x.avgPool(size: size, stride: s, padding: p))
-                }
-            }
+            return try run(x, k, b, wrap: { .intTensor($0) })
         }
-        let x = input.asFloat
-        let k = kernel?.asFloat
-        let b = bias?.asFloat
+        return try run(input.asFloat, kernel?.asFloat, bias?.asFloat, wrap: { .floatTensor($0) })
+    }
+
+    private func run<S: TensorScalar>(_ x: Tensor<S>, _ k: Tensor<S>?, _ b: Tensor<S>?, wrap: (Tensor<S>) -> Value) throws(LessonError) -> Value {
+        let (s, d, p, size) = (stride, dilation, padding, size)
         return try engine(at: location) { () throws(TensorError) -> Value in
-            switch kind {
-            case .conv2d: return .floatTensor(try x.conv2d(k ?? x, bias: b, stride: s, padding: p, dilation: d))
-            case .conv2dTranspose: return .floatTensor(try x.conv2dTranspose(k ?? x, stride: s, padding: p, dilation: d))
-            case .maxPool: return .floatTensor(try x.maxPool(size: size, stride: s, padding: p))
-            case .avgPool: return .floatTensor(try x.avgPool(size: size, stride: s, padding: p))
+            switch (kind, k) {
+            case (.conv2d, let k?): return wrap(try x.conv2d(k, bias: b, stride: s, padding: p, dilation: d))
+            case (.conv2dTranspose, let k?): return wrap(try x.conv2dTranspose(k, stride: s, padding: p, dilation: d))
+            case (.maxPool, _): return wrap(try x.maxPool(size: size, stride: s, padding: p))
+            case (.avgPool, _): return .floatTensor(try x.avgPool(size: size, stride: s, padding: p))
+            case (.conv2d, nil), (.conv2dTranspose, nil): throw .invalidArgument("\(kind.rawValue) needs a kernel")
             }
         }
     }

@@ -127,7 +127,7 @@ struct CellView {
         if !printed.isEmpty {
             for (i, l) in printed.components(separatedBy: "\n").enumerated() {
                 let label = i == 0 ? "Out[\(r.cell.number)]:" : ""
-                out += terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + l + "\n"
+                out += l.isEmpty && label.isEmpty ? "\n" : terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + l + "\n"
             }
         }
         if let e = r.error, !r.cell.options.contains(.error) {
