@@ -31,9 +31,23 @@ import Testing
         #expect(out.hasSuffix("1 3 2\n1 3 2"))
     }
 
-    @Test func multiChannelConvolutionAsksForOnePlane() {
-        let e = failure("step conv2d(zeros([4, 4, 2]), zeros([3, 3, 2, 1]))")
-        #expect(e?.message.contains("one plane at a time") == true)
+    @Test func multiChannelConvolutionSumsOverChannelsFilterByFilter() throws {
+        let code = "x = reshape([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18], [3, 3, 2])\nk = ones([2, 2, 2, 2])\n"
+        let out = output(code + "step conv2d(x, k, bias: [1, 0])")
+        #expect(out.hasPrefix("conv2d: input 3x3x2, kernel 2x2x2x2, stride 1x1, padding valid -> output 2x2x2\nfilter 0:\n"))
+        #expect(out.contains("[0,0]: 1x1 + 2x1 + 3x1 + 4x1 + 7x1 + 8x1 + 9x1 + 10x1 + bias 1 = 45"))
+        #expect(out.contains("filter 1:\n[0,0]: 1x1 + 2x1 + 3x1 + 4x1 + 7x1 + 8x1 + 9x1 + 10x1 + bias 0 = 44"))
+        let it = Interpreter(file: "t.md", baseDirectory: "/tmp")
+        let recorder = Recorder()
+        it.stepPresenter = recorder
+        _ = runCell(code + "step conv2d(x, k)", in: it)
+        let trace = try #require(recorder.trace)
+        #expect(trace.allFrames.count == 8)
+        let lines = FrameRenderer(terminal: TerminalIO(interactive: false, color: false, width: 80)).render(trace, plane: 1, frame: 0, index: 4, total: 8, autoplay: false)
+        #expect(lines.contains { $0.contains("input, channel 0") && $0.contains("kernel, channel 0") })
+        #expect(lines.contains { $0.contains("input, channel 1") })
+        #expect(lines.allSatisfy { FrameRenderer.visibleWidth($0) <= 80 })
+        #expect(failure("step conv2d(zeros([2, 4, 4, 1]), ones([3, 3, 1, 1]))")?.message.contains("one image") == true)
     }
 
     @Test func framesFitEightyColumns() {

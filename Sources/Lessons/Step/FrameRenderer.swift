@@ -69,39 +69,61 @@ struct FrameRenderer {
         out.append("")
 
         let inWindow = Set(frame.inputCells)
-        let inputCells = plane.input.map { $0.map { $0 ?? "·" } }
-        let inputMarks = plane.input.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
-            inWindow.contains(GridCell(r, c)) ? .window : (v == nil ? .padding : .plain) } }
         let newCells = Set(frame.outputCells)
         let outCells = frame.outputSoFar.map { $0.map { $0 ?? "." } }
         let outMarks = frame.outputSoFar.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
             newCells.contains(GridCell(r, c)) ? .new : (v == nil ? .pending : .plain) } }
         var blocks: [[String]] = []
-        blocks.append(grid("input", inputCells, inputMarks, maxWidth: width))
-        if let k = plane.kernel {
-            blocks.append(grid(trace.operation.hasPrefix("conv") ? "kernel" : "window", k, k.map { $0.map { _ in Mark.plain } }, maxWidth: width))
+        let several = plane.inputs.count > 1
+        for (ch, input) in plane.inputs.enumerated() {
+            let cells = input.map { $0.map { $0 ?? "·" } }
+            let marks = input.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
+                inWindow.contains(GridCell(r, c)) ? .window : (v == nil ? .padding : .plain) } }
+            blocks.append(grid(several ? "input, channel \(ch)" : "input", cells, marks, maxWidth: width))
+            if ch < plane.kernels.count {
+                let k = plane.kernels[ch]
+                blocks.append(grid(several ? "kernel, channel \(ch)" : "kernel", k, k.map { $0.map { _ in Mark.plain } }, maxWidth: width))
+            }
         }
         blocks.append(grid("output", outCells, outMarks, maxWidth: width))
-        let widths = blocks.map { $0.map(Self.visibleWidth).max() ?? 0 }
-        if widths.reduce(0, +) + 4 * (blocks.count - 1) <= width {
-            let height = blocks.map(\.count).max() ?? 0
-            for r in 0..<height {
-                var line = ""
-                for (b, block) in blocks.enumerated() {
-                    let cell = r < block.count ? block[r] : ""
-                    line += cell + String(repeating: " ", count: widths[b] - Self.visibleWidth(cell))
-                    if b < blocks.count - 1 { line += "    " }
-                }
-                out.append(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
-            }
-        } else {
-            for block in blocks { out += block; out.append("") }
-        }
+        out += flow(blocks, width: width)
         out.append("")
         out += wrapTerms(frame.equation, width: width)
         out.append("")
         out.append(terminal.dim(autoplay ? "autoplay · any key stops · q: skip to the result"
                                          : "Enter/space: next · b: back · a: autoplay · q: skip to the result"))
+        return out
+    }
+
+    /// Lays blocks out left to right, four columns apart, starting a new row of blocks when the
+    /// next one would pass the width.
+    func flow(_ blocks: [[String]], width: Int) -> [String] {
+        var out: [String] = []
+        var row: [[String]] = []
+        var used = 0
+        func emit() {
+            guard !row.isEmpty else { return }
+            if !out.isEmpty { out.append("") }
+            let widths = row.map { $0.map(Self.visibleWidth).max() ?? 0 }
+            for r in 0..<(row.map(\.count).max() ?? 0) {
+                var line = ""
+                for (b, block) in row.enumerated() {
+                    let cell = r < block.count ? block[r] : ""
+                    line += cell
+                    if b < row.count - 1 { line += String(repeating: " ", count: widths[b] - Self.visibleWidth(cell) + 4) }
+                }
+                out.append(line)
+            }
+            row = []
+            used = 0
+        }
+        for block in blocks {
+            let w = block.map(Self.visibleWidth).max() ?? 0
+            if !row.isEmpty, used + 4 + w > width { emit() }
+            used += (row.isEmpty ? 0 : 4) + w
+            row.append(block)
+        }
+        emit()
         return out
     }
 

@@ -54,14 +54,21 @@ struct StepBuilder {
         }
         switch call.kind {
         case .conv2d, .conv2dTranspose:
-            guard let kernel = call.kernel, let (h, w) = Self.plane(call.input.shape),
-                  let (kh, kw) = kernel.shape.count == 2 ? (kernel.shape[0], kernel.shape[1])
-                    : (kernel.shape.count == 4 && kernel.shape[2] == 1 && kernel.shape[3] == 1 ? (kernel.shape[0], kernel.shape[1]) : nil)
-            else {
-                throw LessonError("step shows one plane at a time: give \(call.kind.rawValue) an input (H,W) and a kernel (KH,KW)", at: call.location,
-                                  hint: "pick one channel and one filter, e.g. step conv2d(x[:, :, 0], k[:, :, 0, 0])")
+            guard let kernel = call.kernel else { throw LessonError("\(call.kind.rawValue) needs a kernel", at: call.location) }
+            let ks = kernel.shape
+            let xs = call.input.shape.count == 4 && call.input.shape[0] == 1 ? Array(call.input.shape.dropFirst()) : call.input.shape
+            let (kh, kw) = (ks[0], ks[1])
+            let (c, f) = ks.count == 4 ? (ks[2], ks[3]) : (1, 1)
+            let planeOK = call.kind == .conv2d
+                ? (xs.count == 2 && c == 1) || (xs.count == 3 && xs[2] == c)
+                : Self.plane(xs) != nil && c == 1 && f == 1
+            guard planeOK, f <= 16, c <= 16 else {
+                throw LessonError(call.kind == .conv2d
+                    ? "step shows conv2d of one image: x (H,W) with k (KH,KW), or x (H,W,C) with k (KH,KW,C,F), at most 16 channels and filters"
+                    : "step shows conv2d_transpose of one plane: y (OH,OW) with k (KH,KW)", at: call.location,
+                    hint: "pick one image or channel, e.g. step conv2d(x[0], k)")
             }
-            let kernelGrid = (0..<kh).map { r in (0..<kw).map { c in text(kernel, r * kw + c) } }
+            let (h, w) = (xs[0], xs[1])
             // For conv2d the geometry is over the input; for conv2d_transpose over its output,
             // which is the input of the convolution it is the adjoint of.
             let (gh, gw) = call.kind == .conv2d ? (h, w) : (Self.plane(outShape) ?? (0, 0))
@@ -69,13 +76,20 @@ struct StepBuilder {
                 try WindowGeometry(inputHeight: gh, inputWidth: gw, kernelHeight: kh, kernelWidth: kw,
                                    stride: call.stride, dilation: call.dilation, padding: call.padding)
             }
-            let plane = call.kind == .conv2d
-                ? convPlane(g, kernel: kernelGrid, cells: cells)
-                : transposePlane(g, h: h, w: w, kernel: kernelGrid, cells: cells)
-            let outText = formatShape(outShape)
+            // Kernel slice (KH,KW) of channel ch and filter fi, from (KH,KW,C,F) or (KH,KW).
+            func slice(_ ch: Int, _ fi: Int) -> [[String]] {
+                (0..<kh).map { r in (0..<kw).map { col in text(kernel, ((r * kw + col) * c + ch) * f + fi) } }
+            }
+            let planes: [StepPlane]
+            if call.kind == .conv2d {
+                planes = (0..<f).map { fi in convPlane(g, channels: c, filter: fi, filters: f, kernels: (0..<c).map { slice($0, fi) }, cells: cells) }
+            } else {
+                planes = [transposePlane(g, h: h, w: w, kernel: slice(0, 0), cells: cells)]
+            }
+            let kernelText = ks.count == 4 ? formatShape(ks) : "\(kh)x\(kw)"
             return StepTrace(operation: call.kind.rawValue,
-                             summary: "\(call.kind.rawValue): input \(h)x\(w), kernel \(kh)x\(kw), stride \(call.stride.0)x\(call.stride.1)\(call.dilation == (1, 1) ? "" : ", dilation \(call.dilation.0)x\(call.dilation.1)"), padding \(call.padding) -> output \(outText)",
-                             planes: [plane])
+                             summary: "\(call.kind.rawValue): input \(formatShape(xs)), kernel \(kernelText), stride \(call.stride.0)x\(call.stride.1)\(call.dilation == (1, 1) ? "" : ", dilation \(call.dilation.0)x\(call.dilation.1)"), padding \(call.padding) -> output \(formatShape(outShape))",
+                             planes: planes)
         case .maxPool, .avgPool:
             let shape = call.input.shape
             guard shape.count == 2 || shape.count == 3 || (shape.count == 4 && shape[0] == 1) else {
@@ -109,8 +123,10 @@ struct StepBuilder {
         }
     }
 
-    func convPlane(_ g: WindowGeometry, kernel: [[String]], cells: [String]) -> StepPlane {
-        let input = paddedInput(g)
+    /// The windows of one filter over every input channel: each frame's products run over
+    /// (ky, kx, c), the engine's own summation order.
+    func convPlane(_ g: WindowGeometry, channels: Int, filter: Int, filters: Int, kernels: [[[String]]], cells: [String]) -> StepPlane {
+        let inputs = (0..<channels).map { paddedInput(g, channel: $0, channels: channels) }
         var out = [[String?]](repeating: [String?](repeating: nil, count: g.outputWidth), count: g.outputHeight)
         var frames: [StepFrame] = []
         for oy in 0..<g.outputHeight {
@@ -121,18 +137,22 @@ struct StepBuilder {
                     for kx in 0..<g.kernelWidth {
                         let cell = GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft)
                         window.append(cell)
-                        terms.append("\(input[cell.row][cell.column] ?? "0")x\(kernel[ky][kx])")
+                        for ch in 0..<channels {
+                            terms.append("\(inputs[ch][cell.row][cell.column] ?? "0")x\(kernels[ch][ky][kx])")
+                        }
                     }
                 }
-                let value = cells[oy * g.outputWidth + ox]
+                let index = (oy * g.outputWidth + ox) * filters + filter
+                let value = index < cells.count ? cells[index] : "?"
                 out[oy][ox] = value
                 var eq = terms.joined(separator: " + ")
-                if let b = call.bias { eq += " + bias \(text(b, 0))" }
+                if let b = call.bias { eq += " + bias \(text(b, filter))" }
                 frames.append(StepFrame(position: (oy, ox), inputCells: window, outputCells: [GridCell(oy, ox)],
                                         terms: terms, equation: eq + " = " + value, outputSoFar: out))
             }
         }
-        return StepPlane(label: nil, input: input, kernel: kernel, outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
+        return StepPlane(label: filters > 1 ? "filter \(filter)" : nil, inputs: inputs, kernels: kernels,
+                         outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
     }
 
     func poolPlane(_ g: WindowGeometry, channel: Int, channels: Int, cells: [String]) -> StepPlane {
@@ -160,7 +180,7 @@ struct StepBuilder {
                                         terms: terms, equation: eq, outputSoFar: out))
             }
         }
-        return StepPlane(label: channels > 1 ? "channel \(channel)" : nil, input: input, kernel: nil,
+        return StepPlane(label: channels > 1 ? "channel \(channel)" : nil, inputs: [input], kernels: [],
                          outputRows: g.outputHeight, outputColumns: g.outputWidth, frames: frames)
     }
 
@@ -192,6 +212,6 @@ struct StepBuilder {
                                         outputSoFar: out))
             }
         }
-        return StepPlane(label: nil, input: input, kernel: kernel, outputRows: oh, outputColumns: ow, frames: frames)
+        return StepPlane(label: nil, inputs: [input], kernels: [kernel], outputRows: oh, outputColumns: ow, frames: frames)
     }
 }

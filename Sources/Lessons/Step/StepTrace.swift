@@ -22,13 +22,14 @@ public struct GridCell: Sendable, Hashable {
 }
 
 /// One 2-D plane of a step-through: the padded input, the kernel and the frames over it.
+/// A convolution over C channels has C input grids and C kernel slices, one per channel.
 public struct StepPlane: Sendable {
-    /// A heading such as `channel 1`; nil for a single plane.
+    /// A heading such as `channel 1` or `filter 0`; nil for a single plane.
     public var label: String?
-    /// The input with its padding; nil marks a padded cell.
-    public var input: [[String?]]
-    /// The kernel, for the convolutions.
-    public var kernel: [[String]]?
+    /// The input with its padding, one grid per channel; nil marks a padded cell.
+    public var inputs: [[[String?]]]
+    /// The kernel, one slice per input channel, for the convolutions.
+    public var kernels: [[[String]]]
     public var outputRows: Int
     public var outputColumns: Int
     public var frames: [StepFrame]
