@@ -74,3 +74,16 @@ import Testing
         #expect(e.rendered(sourceLines: ["a", "y = q + 1"]) == "l.md:2:5: error: unknown name 'q'\ny = q + 1\n    ^\nhint: assign it first\n")
     }
 }
+
+extension ErrorTests {
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        #expect(at(deep)?.2.contains("nested too deeply") == true)
+        #expect(at(String(repeating: "[", count: 50_000))?.2 != nil)
+        #expect(at(Array(repeating: "1", count: 100_000).joined(separator: " + "))?.2.contains("nested too deeply") == true)
+        #expect(at(String(repeating: "-", count: 100_000) + "1")?.2.contains("nested too deeply") == true)
+        #expect(at(String(repeating: "+", count: 100_000) + "1")?.2.contains("nested too deeply") == true)
+        #expect(output(Array(repeating: "1", count: 150).joined(separator: " + ")) == "150")
+        #expect(output("x = [[1, 2], [3, 4]]\n" + String(repeating: "sum(", count: 20) + "x" + String(repeating: ")", count: 20)) == "10")
+    }
+}

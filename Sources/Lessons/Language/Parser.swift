@@ -5,6 +5,10 @@ struct Parser {
     private var tokens: [Token]
     private var p = 0
     private let file: String
+    /// How deep the expression being parsed is nested (brackets, unary minus, operator chains).
+    private var depth = 0
+    /// Deeper expressions are an error, so evaluation never runs out of stack.
+    static let maxDepth = 200
 
     init(tokens: [Token], file: String) {
         self.tokens = tokens
@@ -63,9 +67,22 @@ struct Parser {
         return .expression(try expression())
     }
 
+    private mutating func enter() throws(LessonError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw LessonError("expression is nested too deeply (more than \(Self.maxDepth) levels)", at: loc(current),
+                              hint: "split it over several statements with names")
+        }
+    }
+
     mutating func expression() throws(LessonError) -> Expr {
+        try enter()
+        defer { depth -= 1 }
+        let base = depth
+        defer { depth = base }
         var lhs = try term()
         while isSymbol("+") || isSymbol("-") {
+            try enter()
             let op = advance()
             let rhs = try term()
             if case .symbol(let s) = op.kind { lhs = .binary(s, lhs, rhs, loc(op)) }
@@ -74,8 +91,11 @@ struct Parser {
     }
 
     private mutating func term() throws(LessonError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var lhs = try unary()
         while isSymbol("*") || isSymbol("/") || isSymbol("@") {
+            try enter()
             let op = advance()
             let rhs = try unary()
             if case .symbol(let s) = op.kind { lhs = .binary(s, lhs, rhs, loc(op)) }
@@ -86,15 +106,25 @@ struct Parser {
     private mutating func unary() throws(LessonError) -> Expr {
         if isSymbol("-") {
             let t = advance()
+            try enter()
+            defer { depth -= 1 }
             return .negate(try unary(), loc(t))
         }
-        if isSymbol("+") { _ = advance(); return try unary() }
+        if isSymbol("+") {
+            _ = advance()
+            try enter()
+            defer { depth -= 1 }
+            return try unary()
+        }
         return try postfix()
     }
 
     private mutating func postfix() throws(LessonError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var e = try primary()
         while true {
+            if isSymbol("(") || isSymbol("[") { try enter() }
             if isSymbol("(") {
                 let open = current
                 guard case .name(let callee, let l) = e else {
