@@ -86,7 +86,7 @@ enum Layout {
         var count = 1
         for d in dims {
             let (m, o) = count.multipliedReportingOverflow(by: d)
-            guard !o, m <= 50_000_000 else { throw LessonError("\(a.function): shape \(formatShape(dims)) is too large", at: loc) }
+            guard !o, m <= CallArguments.maxElements else { throw LessonError("\(a.function): shape \(formatShape(dims)) is too large", at: loc) }
             count = m
         }
         return dims

@@ -67,11 +67,22 @@ struct CallArguments {
         }
     }
 
+    /// The largest tensor (in elements) a builtin may make: a mistake gives an error, not an
+    /// exhausted machine.
+    static let maxElements = 16_000_000
+    /// The largest stride, dilation, window side or padding width accepted.
+    static let maxWindowArgument = 1024
+
     /// An Int or `[vertical, horizontal]`, for stride, dilation and pool size.
     func pair(_ v: Value, _ what: String, _ loc: SourceLocation) throws(LessonError) -> (Int, Int) {
-        if case .int(let i) = v { return (i, i) }
-        if let xs = try? ints(v, what, loc), xs.count == 2 { return (xs[0], xs[1]) }
-        throw wrongType(what, "an Int or [vertical, horizontal]", v, loc)
+        var r: (Int, Int)?
+        if case .int(let i) = v { r = (i, i) }
+        if let xs = try? ints(v, what, loc), xs.count == 2 { r = (xs[0], xs[1]) }
+        guard let r else { throw wrongType(what, "an Int or [vertical, horizontal]", v, loc) }
+        guard r.0 <= Self.maxWindowArgument, r.1 <= Self.maxWindowArgument else {
+            throw LessonError("\(function): \(what) must be at most \(Self.maxWindowArgument), got [\(r.0), \(r.1)]", at: loc)
+        }
+        return r
     }
 
     /// "valid", "same", an Int for every side, or [top, bottom, left, right].
@@ -80,11 +91,15 @@ struct CallArguments {
         case .string("valid"): return .valid
         case .string("same") where allowSame: return .same
         case .int(let p):
-            guard p >= 0 else { throw LessonError("\(function): padding must not be negative, got \(p)", at: loc) }
+            guard p >= 0, p <= Self.maxWindowArgument else {
+                throw LessonError("\(function): padding must be between 0 and \(Self.maxWindowArgument), got \(p)", at: loc)
+            }
             return .uniform(p)
         default:
             if let xs = try? ints(v, "padding", loc), xs.count == 4 {
-                guard xs.allSatisfy({ $0 >= 0 }) else { throw LessonError("\(function): padding must not be negative, got \(xs)", at: loc) }
+                guard xs.allSatisfy({ $0 >= 0 && $0 <= Self.maxWindowArgument }) else {
+                    throw LessonError("\(function): padding must be between 0 and \(Self.maxWindowArgument), got \(xs)", at: loc)
+                }
                 return .explicit(top: xs[0], bottom: xs[1], left: xs[2], right: xs[3])
             }
             let forms = allowSame ? "\"valid\", \"same\", an Int or [top, bottom, left, right]" : "\"valid\" or [top, bottom, left, right]"

@@ -66,8 +66,27 @@ struct WindowCall {
         return true
     }
 
+    /// Checks that a transposed convolution's output, which grows with its stride and
+    /// kernel, stays a sane size before the engine allocates it. (Convolution and pooling
+    /// outputs are at most the padded input, and padding is capped.)
+    func checkSize() throws(LessonError) {
+        guard kind == .conv2dTranspose, let k = kernel else { return }
+        let s = input.shape
+        let (h, w) = s.count == 4 ? (s[1], s[2]) : (s[0], s[1])
+        let batch = s.count == 4 ? s[0] : 1
+        let channels = k.shape.count == 4 ? k.shape[2] : 1
+        let (oh, ow) = (h * stride.0 + size.0 * dilation.0, w * stride.1 + size.1 * dilation.1)
+        let (a, o1) = oh.multipliedReportingOverflow(by: ow)
+        let (b, o2) = a.multipliedReportingOverflow(by: channels * batch)
+        if o1 || o2 || b > CallArguments.maxElements {
+            throw LessonError("\(kind.rawValue): the output would have more than \(CallArguments.maxElements) values", at: location,
+                              hint: "use a smaller stride, kernel or input")
+        }
+    }
+
     /// Runs the engine's operation: exact Int when every operand is Int, else Float.
     func evaluate() throws(LessonError) -> Value {
+        try checkSize()
         if isExact, case .int(let x) = input {
             let k: Tensor<Int>? = { if case .int(let t)? = kernel { return t } else { return nil } }()
             let b: Tensor<Int>? = { if case .int(let t)? = bias { return t } else { return nil } }()
