@@ -11,7 +11,7 @@ struct FrameRenderer {
     enum Mark { case plain, window, padding, pending, new }
 
     /// Lines of one grid; `marks` per cell; `cellWidth` the widest value.
-    func grid(_ title: String, _ cells: [[String]], _ marks: [[Mark]], maxWidth: Int) -> [String] {
+    func grid(_ title: String, _ cells: [[String]], _ marks: [[Mark]], maxWidth: Int, maxRows: Int = Int.max) -> [String] {
         let cw = max(cells.flatMap { $0 }.map(\.count).max() ?? 1, 1)
         let columns = cells.first?.count ?? 0
         // Show a band of columns around the highlighted cells when the grid is too wide.
@@ -23,8 +23,18 @@ struct FrameRenderer {
             first = min(max(center - fit / 2, 0), columns - fit)
         }
         let last = min(first + fit, columns)
-        var lines = [" " + title]
-        for (r, row) in cells.enumerated() {
+        // Likewise a band of rows when the grid is taller than the screen allows.
+        var top = 0
+        let rowsFit = max(maxRows, 3)
+        if cells.count > rowsFit {
+            let hot = marks.enumerated().filter { $0.element.contains { $0 == .window || $0 == .new } }.map(\.offset)
+            let center = ((hot.min() ?? 0) + (hot.max() ?? 0)) / 2
+            top = min(max(center - rowsFit / 2, 0), cells.count - rowsFit)
+        }
+        let bottom = min(top + rowsFit, cells.count)
+        var lines = [" " + title + (top > 0 || bottom < cells.count ? " (rows \(top)-\(bottom - 1) of \(cells.count))" : "")]
+        for r in top..<bottom {
+            let row = cells[r]
             var line = first > 0 ? "…" : " "
             for c in first..<last {
                 let v = row[c]
@@ -57,7 +67,18 @@ struct FrameRenderer {
 
     /// The whole frame: heading, grids side by side when they fit (else stacked), the
     /// arithmetic wrapped to the width, and the key help.
+    /// The frame, with grids cropped to fewer rows until it fits the screen's height.
     func render(_ trace: StepTrace, plane p: Int, frame f: Int, index: Int, total: Int, autoplay: Bool) -> [String] {
+        var rows = max(terminal.height - 10, 3)
+        var lines = render(trace, plane: p, frame: f, index: index, total: total, autoplay: autoplay, maxRows: rows)
+        while lines.count > terminal.height - 1, rows > 3 {
+            rows -= 1
+            lines = render(trace, plane: p, frame: f, index: index, total: total, autoplay: autoplay, maxRows: rows)
+        }
+        return lines
+    }
+
+    func render(_ trace: StepTrace, plane p: Int, frame f: Int, index: Int, total: Int, autoplay: Bool, maxRows: Int) -> [String] {
         let plane = trace.planes[p]
         let frame = plane.frames[f]
         let width = terminal.width
@@ -79,13 +100,13 @@ struct FrameRenderer {
             let cells = input.map { $0.map { $0 ?? "·" } }
             let marks = input.enumerated().map { r, row in row.enumerated().map { c, v -> Mark in
                 inWindow.contains(GridCell(r, c)) ? .window : (v == nil ? .padding : .plain) } }
-            blocks.append(grid(several ? "input, channel \(ch)" : "input", cells, marks, maxWidth: width))
+            blocks.append(grid(several ? "input, channel \(ch)" : "input", cells, marks, maxWidth: width, maxRows: maxRows))
             if ch < plane.kernels.count {
                 let k = plane.kernels[ch]
                 blocks.append(grid(several ? "kernel, channel \(ch)" : "kernel", k, k.map { $0.map { _ in Mark.plain } }, maxWidth: width))
             }
         }
-        blocks.append(grid("output", outCells, outMarks, maxWidth: width))
+        blocks.append(grid("output", outCells, outMarks, maxWidth: width, maxRows: maxRows))
         out += flow(blocks, width: width)
         out.append("")
         out += wrapTerms(frame.equation, width: width)

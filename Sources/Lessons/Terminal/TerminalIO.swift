@@ -11,11 +11,14 @@ public struct TerminalIO: Sendable {
     public var color: Bool
     /// Columns to wrap to.
     public var width: Int
+    /// Rows of the screen (frames crop tall grids to fit).
+    public var height: Int
 
-    public init(interactive: Bool, color: Bool, width: Int) {
+    public init(interactive: Bool, color: Bool, width: Int, height: Int = 24) {
         self.interactive = interactive
         self.color = color
         self.width = max(width, 40)
+        self.height = max(height, 16)
     }
 
     /// Reads the real terminal: isatty, NO_COLOR, TERM=dumb, the window size (or COLUMNS).
@@ -25,13 +28,15 @@ public struct TerminalIO: Sendable {
         let inTTY = isatty(STDIN_FILENO) == 1
         let color = outTTY && env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
         var width = 80
+        var height = 24
         var ws = winsize()
         if outTTY, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 {
             width = Int(ws.ws_col)
+            height = Int(ws.ws_row)
         } else if let c = env["COLUMNS"].flatMap(Int.init), c > 0 {
             width = c
         }
-        return TerminalIO(interactive: outTTY && inTTY && !noPause, color: color, width: width)
+        return TerminalIO(interactive: outTTY && inTTY && !noPause, color: color, width: width, height: height)
     }
 
     // MARK: styles (empty strings when color is off)
