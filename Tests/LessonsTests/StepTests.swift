@@ -56,10 +56,12 @@ import Testing
         it.stepPresenter = recorder
         _ = runCell("x = random([12, 30], seed: 1)\nstep conv2d(x, ones([3, 3]), padding: \"same\")", in: it)
         let trace = try! #require(recorder.trace)
-        let term = TerminalIO(interactive: false, color: false, width: 80)
+        let term = TerminalIO(interactive: false, color: false, width: 80, height: 24)
         let renderer = FrameRenderer(terminal: term)
         for (i, (p, f)) in trace.allFrames.enumerated() where i % 37 == 0 {
-            for line in renderer.render(trace, plane: p, frame: f, index: i, total: trace.allFrames.count, autoplay: false) {
+            let lines = renderer.render(trace, plane: p, frame: f, index: i, total: trace.allFrames.count, autoplay: false)
+            #expect(lines.count < 24)
+            for line in lines {
                 #expect(FrameRenderer.visibleWidth(line) <= 80, "\(line)")
             }
         }
