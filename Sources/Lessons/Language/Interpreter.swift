@@ -116,7 +116,10 @@ public final class Interpreter {
             if environment[name] != nil {
                 throw LessonError("'\(name)' is a value, not a function", at: loc)
             }
-            throw unknownName(name, at: loc, candidates: Array(Builtins.table.keys))
+            if let c = closest(name, among: Array(Builtins.table.keys)) {
+                throw LessonError("unknown function '\(name)'", at: loc, hint: "did you mean '\(c)'?")
+            }
+            throw LessonError("unknown function '\(name)'", at: loc, hint: "the builtins are: \(Builtins.table.keys.sorted().joined(separator: ", "))")
         }
         var call = CallArguments(function: name, signature: builtin.signature, location: loc)
         for a in args {
