@@ -59,6 +59,12 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    @Test func updateLeavesCellsThatFailedWithAnErrorAlone() throws {
+        let text = "# T\n\n```cnn\nprint(1)\nnope\n```\n\n```output\nkept\n```\n"
+        let doc = try LessonDocument(text: text, path: "u.md")
+        #expect(LessonUpdater.updatedText(doc, results: LessonRunner(document: doc).runAll()) == text)
+    }
+
     @Test func errorCellsMustFail() throws {
         let doc = try LessonDocument(text: "# T\n```cnn error\nnope\n```\n```output\n3:1: error: unknown name 'nope'\n```\n```cnn error\n1\n```\n", path: "e.md")
         let results = LessonRunner(document: doc).runAll()

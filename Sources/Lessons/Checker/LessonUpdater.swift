@@ -3,14 +3,16 @@ import Foundation
 /// Rewrites a lesson's output blocks with what its cells printed (`check --update`).
 ///
 /// Cells with an output block get its contents replaced; cells without one that printed
-/// something get a new block after them; `no-check` cells are left alone. The file is written
+/// something get a new block after them; `no-check` cells, and cells that failed with an
+/// error they were not marked to raise, are left alone. The file is written
 /// to a temporary name beside it and renamed into place, so it is never half-written.
 public enum LessonUpdater {
     /// The lesson text with updated output blocks.
     public static func updatedText(_ doc: LessonDocument, results: [CellResult]) -> String {
         var lines = doc.lines
         // Work from the end so earlier line numbers stay valid.
-        for r in results.reversed() where !r.cell.options.contains(.noCheck) {
+        // A cell that failed with an error keeps its block: its partial output is not the answer.
+        for r in results.reversed() where !r.cell.options.contains(.noCheck) && (r.error == nil || r.cell.options.contains(.error)) {
             let got = LessonRunner.normalize(r.output)
             if let range = r.cell.outputLines {
                 let fence = lines[range.lowerBound - 1]

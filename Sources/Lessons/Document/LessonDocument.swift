@@ -167,7 +167,7 @@ public struct LessonDocument: Sendable {
             // Look past blank lines for the output block.
             var j = end + 1
             while j < lines.count, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { j += 1 }
-            if j < lines.count, let o = Self.fence(lines[j]), o.info == "output" {
+            if j < lines.count, let o = Self.fence(lines[j]), o.info.split(separator: " ").first == "output" {
                 let oEnd = try closing(from: j, marker: o.marker)
                 cell.expected = lines[(j + 1)..<oEnd].joined(separator: "\n")
                 cell.outputLines = (j + 1)...(oEnd + 1)
