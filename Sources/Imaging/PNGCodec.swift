@@ -5,13 +5,15 @@ import CLibPNG
 ///
 /// Encoding is deterministic: the same pixels give the same bytes (no time stamp is written).
 public enum PNGCodec {
-    /// Encodes an image to PNG bytes.
-    public static func encode(_ image: RasterImage) throws(ImagingError) -> [UInt8] {
+    /// Encodes an image to PNG bytes; `fast` trades a somewhat larger file for quicker
+    /// compression (libpng's PNG_IMAGE_FLAG_FAST), still deterministic.
+    public static func encode(_ image: RasterImage, fast: Bool = false) throws(ImagingError) -> [UInt8] {
         var png = png_image()
         png.version = png_uint_32(PNG_IMAGE_VERSION)
         png.width = png_uint_32(image.width)
         png.height = png_uint_32(image.height)
         png.format = format(channels: image.channels)
+        if fast { png.flags |= png_uint_32(PNG_IMAGE_FLAG_FAST) }
         let stride = Int32(image.width * image.channels)
         var size = 0
         var result = [UInt8]()

@@ -1,0 +1,40 @@
+/// Every figure of the tutorial by id: where it belongs, how a lesson asks for it, how it is made.
+public enum FigureCatalog {
+    /// One figure: its id, the tutorial section it illustrates, the lesson meant to emit it,
+    /// the `figure(...)` call (arguments after the id are optional; defaults are the
+    /// tutorial's examples, run through the engine).
+    public struct Entry: Sendable {
+        public let id: String
+        public let section: String
+        public let lesson: String
+        public let usage: String
+        let make: @Sendable (FigureArguments) throws(FigureError) -> Figure
+    }
+
+    public static let entries: [Entry] = [
+        Entry(id: "conv-input-filter", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-input-filter\", input, filter)", make: ConvolutionFigures.inputFilter),
+        Entry(id: "conv-feature-map", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-feature-map\", input, filter)", make: ConvolutionFigures.featureMap),
+        Entry(id: "conv-step-1", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-1\", input, filter, step: 1)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 1) }),
+        Entry(id: "conv-step-2", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-2\", input, filter, step: 2)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 2) }),
+        Entry(id: "conv-animation", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-animation\", input, filter)", make: ConvolutionFigures.animation),
+        Entry(id: "stride-1", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-1\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 1) }),
+        Entry(id: "stride-2", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-2\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 2) }),
+        Entry(id: "padding-same", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"padding-same\", input, filter)", make: StrideFigures.paddingSame),
+    ]
+
+    /// The known ids, in tutorial order.
+    public static var ids: [String] { entries.map(\.id) }
+
+    /// The entry for an id, or an error listing the known ids.
+    public static func entry(_ id: String) throws(FigureError) -> Entry {
+        guard let e = entries.first(where: { $0.id == id }) else {
+            throw FigureError("unknown figure id \"\(id)\"", hint: "known figures: \(ids.joined(separator: ", "))")
+        }
+        return e
+    }
+
+    /// Makes the figure a request names, from its arguments (or the defaults).
+    public static func make(_ request: FigureRequest) throws(FigureError) -> Figure {
+        try entry(request.id).make(FigureArguments(request))
+    }
+}
