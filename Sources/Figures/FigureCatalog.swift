@@ -17,9 +17,13 @@ public enum FigureCatalog {
         Entry(id: "conv-step-1", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-1\", input, filter, step: 1)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 1) }),
         Entry(id: "conv-step-2", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-2\", input, filter, step: 2)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 2) }),
         Entry(id: "conv-animation", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-animation\", input, filter)", make: ConvolutionFigures.animation),
+        Entry(id: "conv3d-single-filter", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-single-filter\", input, filter)", make: VolumeFigures.singleFilter),
+        Entry(id: "conv3d-ten-filters", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-ten-filters\", input, filter, filters: 10)", make: VolumeFigures.tenFilters),
+        Entry(id: "conv3d-sliding", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-sliding\", input, filter)", make: VolumeFigures.sliding),
         Entry(id: "stride-1", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-1\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 1) }),
         Entry(id: "stride-2", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-2\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 2) }),
         Entry(id: "padding-same", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"padding-same\", input, filter)", make: StrideFigures.paddingSame),
+        Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"pooling-volume\", input, size: 2)", make: VolumeFigures.poolingVolume),
     ]
 
     /// The known ids, in tutorial order.
