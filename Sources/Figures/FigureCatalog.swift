@@ -20,9 +20,12 @@ public enum FigureCatalog {
         Entry(id: "conv3d-single-filter", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-single-filter\", input, filter)", make: VolumeFigures.singleFilter),
         Entry(id: "conv3d-ten-filters", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-ten-filters\", input, filter, filters: 10)", make: VolumeFigures.tenFilters),
         Entry(id: "conv3d-sliding", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-sliding\", input, filter)", make: VolumeFigures.sliding),
+        Entry(id: "feature-maps-stacked", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"feature-maps-stacked\", map1, map2)", make: GridFigures.stacked),
+        Entry(id: "relu", section: "2.2 Non-linearity", lesson: "02-volumes", usage: "figure(\"relu\", before, relu(before))", make: GridFigures.relu),
         Entry(id: "stride-1", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-1\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 1) }),
         Entry(id: "stride-2", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"stride-2\", input, filter)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 2) }),
         Entry(id: "padding-same", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"padding-same\", input, filter)", make: StrideFigures.paddingSame),
+        Entry(id: "maxpool-2x2", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"maxpool-2x2\", x, maxPool(x, 2))", make: GridFigures.maxPool),
         Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"pooling-volume\", input, size: 2)", make: VolumeFigures.poolingVolume),
     ]
 
