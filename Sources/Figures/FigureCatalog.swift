@@ -27,6 +27,9 @@ public enum FigureCatalog {
         Entry(id: "padding-same", section: "2.3 Stride and Padding", lesson: "03-stride-padding", usage: "figure(\"padding-same\", input, filter)", make: StrideFigures.paddingSame),
         Entry(id: "maxpool-2x2", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"maxpool-2x2\", x, maxPool(x, 2))", make: GridFigures.maxPool),
         Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"pooling-volume\", input, size: 2)", make: VolumeFigures.poolingVolume),
+        Entry(id: "tutorial-cnn-architecture", section: "4. Implementation", lesson: "05-tutorial-cnn", usage: "figure(\"tutorial-cnn-architecture\", layers: model)", make: ArchitectureFigures.tutorial),
+        Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "06-vgg16", usage: "figure(\"vgg16-architecture\", layers: vgg)", make: ArchitectureFigures.vgg16),
+        Entry(id: "vgg16-first-convs", section: "6.1 Visualizing Feature Maps", lesson: "06-vgg16", usage: "figure(\"vgg16-first-convs\", layers: vgg)", make: ArchitectureFigures.vgg16FirstConvs),
     ]
 
     /// The known ids, in tutorial order.

@@ -1,0 +1,92 @@
+import Foundation
+
+/// A layer-by-layer architecture diagram: stages (blocks) left to right, each layer a box
+/// (height from its spatial size, thickness from its channel count, both on log scales), and
+/// under each stage its layers' names and output shapes.
+///
+/// `marked` layers get an arrow above and a bold "▶" line, never colour alone.
+struct ArchitectureDiagram {
+    var rows: [LayerRow]
+    var marked: Set<String> = []
+    var notes: [String] = []
+
+    static let labelSize = 13.0
+    static let centerY = 215.0
+
+    static func spatial(_ n: Int) -> Double { 24 + 150 * log(Double(Swift.max(n, 1))) / log(224) }
+    static func thickness(_ c: Int) -> Double { 5 + 3 * log2(Double(Swift.max(c, 1))) }
+    static func unitsHeight(_ n: Int) -> Double { Swift.min(180, 20 + 160 * log(Double(Swift.max(n, 1))) / log(25088)) }
+
+    /// The box of one layer, its front face's left edge at x.
+    static func box(_ row: LayerRow, x: Double) -> VolumeBox {
+        if row.shape.count == 3 {
+            let h = spatial(row.shape[0])
+            let kind: VolumeBox.Kind = row.type == "InputLayer" ? .input : (row.type == "MaxPooling2D" ? .pooled : .output)
+            return VolumeBox(x: x, y: centerY - h / 2, width: thickness(row.shape[2]), height: h, depth: spatial(row.shape[1]) * 0.45, kind: kind)
+        }
+        let h = unitsHeight(row.shape.reduce(1, *))
+        return VolumeBox(x: x, y: centerY - h / 2, width: 12, height: h, depth: 10, kind: .dense)
+    }
+
+    static func label(_ row: LayerRow) -> String { "\(row.name)  \(formatShapeText(row.shape))" }
+
+    static func formatShapeText(_ s: [Int]) -> String { s.map(String.init).joined(separator: "x") }
+
+    /// Groups rows into consecutive stages.
+    var stages: [(name: String, rows: [LayerRow])] {
+        var out = [(name: String, rows: [LayerRow])]()
+        for r in rows {
+            if let last = out.last, last.name == r.stage { out[out.count - 1].rows.append(r) } else { out.append((r.stage, [r])) }
+        }
+        return out
+    }
+
+    func render(title: String, desc: String) -> SVGDocument {
+        let stageList = stages
+        // Layout pass: x of each stage and its width.
+        var x = 40.0
+        var placed = [(x: Double, width: Double)]()
+        for s in stageList {
+            var glyphs = 0.0, lastDepth = 0.0
+            for r in s.rows {
+                let b = ArchitectureDiagram.box(r, x: 0)
+                glyphs += b.width + 7
+                lastDepth = b.ddx
+            }
+            let labels = s.rows.map { textWidth(ArchitectureDiagram.label($0) + "▶ ", size: ArchitectureDiagram.labelSize) }.max() ?? 0
+            let w = Swift.max(glyphs + lastDepth, labels, textWidth(s.name, size: 15))
+            placed.append((x, w))
+            x += w + 28
+        }
+        let maxLines = stageList.map(\.rows.count).max() ?? 1
+        let labelTop = ArchitectureDiagram.centerY + 120
+        let height = labelTop + Double(maxLines) * 19 + Double(notes.count) * 20 + 30
+        var doc = SVGDocument(width: x + 12, height: height, title: title, desc: desc)
+
+        for (i, s) in stageList.enumerated() {
+            let (sx, sw) = placed[i]
+            let glyphWidth = s.rows.reduce(0.0) { $0 + ArchitectureDiagram.box($1, x: 0).width + 7 } + (s.rows.last.map { ArchitectureDiagram.box($0, x: 0).ddx } ?? 0)
+            var gx = sx + (sw - glyphWidth) / 2
+            doc.text(s.name, x: sx + sw / 2, y: 32, size: 15, weight: "bold")
+            for r in s.rows {
+                let b = ArchitectureDiagram.box(r, x: gx)
+                b.draw(&doc, strokeWidth: 1, dash: r.type == "Dropout" ? "4 3" : nil)
+                if marked.contains(r.name) {
+                    let top = b.y + b.ddy - 8
+                    doc.arrow(x1: b.x + b.width / 2 + b.ddx / 2, y1: 52, x2: b.x + b.width / 2 + b.ddx / 2, y2: top, stroke: Palette.vermillion, width: 3)
+                }
+                gx += b.width + 7
+            }
+            for (j, r) in s.rows.enumerated() {
+                let isMarked = marked.contains(r.name)
+                let y = labelTop + Double(j) * 19
+                let name = (isMarked ? "▶ " : "") + r.name
+                doc.append("<text x=\"\(fmt(sx))\" y=\"\(fmt(y))\" font-size=\"\(fmt(ArchitectureDiagram.labelSize))\" fill=\"\(isMarked ? Palette.vermillion : Palette.ink)\"\(isMarked ? " font-weight=\"bold\"" : "")>\(escapeXML(name))<tspan dx=\"8\" fill=\"\(Palette.muted)\" font-weight=\"normal\">\(escapeXML(ArchitectureDiagram.formatShapeText(r.shape)))</tspan></text>")
+            }
+        }
+        for (i, note) in notes.enumerated() {
+            doc.text(note, x: 40, y: labelTop + Double(maxLines) * 19 + 14 + Double(i) * 20, size: 14, anchor: "start", fill: Palette.muted)
+        }
+        return doc
+    }
+}
