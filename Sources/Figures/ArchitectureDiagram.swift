@@ -9,16 +9,20 @@ struct ArchitectureDiagram {
     var rows: [LayerRow]
     var marked: Set<String> = []
     var notes: [String] = []
+    /// Brackets above runs of stages: (caption, stage names).
+    var groups: [(String, [String])] = []
 
     static let labelSize = 13.0
-    static let centerY = 215.0
+    static let baseCenterY = 215.0
+    var top: Double { groups.isEmpty ? 0 : 44 }
 
     static func spatial(_ n: Int) -> Double { 24 + 150 * log(Double(Swift.max(n, 1))) / log(224) }
     static func thickness(_ c: Int) -> Double { 5 + 3 * log2(Double(Swift.max(c, 1))) }
     static func unitsHeight(_ n: Int) -> Double { Swift.min(180, 20 + 160 * log(Double(Swift.max(n, 1))) / log(25088)) }
 
     /// The box of one layer, its front face's left edge at x.
-    static func box(_ row: LayerRow, x: Double) -> VolumeBox {
+    static func box(_ row: LayerRow, x: Double, shift: Double = 0) -> VolumeBox {
+        let centerY = baseCenterY + shift
         if row.shape.count == 3 {
             let h = spatial(row.shape[0])
             let kind: VolumeBox.Kind = row.type == "InputLayer" ? .input : (row.type == "MaxPooling2D" ? .pooled : .output)
@@ -59,7 +63,7 @@ struct ArchitectureDiagram {
             x += w + 28
         }
         let maxLines = stageList.map(\.rows.count).max() ?? 1
-        let labelTop = ArchitectureDiagram.centerY + 120
+        let labelTop = ArchitectureDiagram.baseCenterY + top + 120
         let height = labelTop + Double(maxLines) * 19 + Double(notes.count) * 20 + 30
         var doc = SVGDocument(width: x + 12, height: height, title: title, desc: desc)
 
@@ -67,13 +71,13 @@ struct ArchitectureDiagram {
             let (sx, sw) = placed[i]
             let glyphWidth = s.rows.reduce(0.0) { $0 + ArchitectureDiagram.box($1, x: 0).width + 7 } + (s.rows.last.map { ArchitectureDiagram.box($0, x: 0).ddx } ?? 0)
             var gx = sx + (sw - glyphWidth) / 2
-            doc.text(s.name, x: sx + sw / 2, y: 32, size: 15, weight: "bold")
+            doc.text(s.name, x: sx + sw / 2, y: 32 + top, size: 15, weight: "bold")
             for r in s.rows {
-                let b = ArchitectureDiagram.box(r, x: gx)
+                let b = ArchitectureDiagram.box(r, x: gx, shift: top)
                 b.draw(&doc, strokeWidth: 1, dash: r.type == "Dropout" ? "4 3" : nil)
                 if marked.contains(r.name) {
                     let top = b.y + b.ddy - 8
-                    doc.arrow(x1: b.x + b.width / 2 + b.ddx / 2, y1: 52, x2: b.x + b.width / 2 + b.ddx / 2, y2: top, stroke: Palette.vermillion, width: 3)
+                    doc.arrow(x1: b.x + b.width / 2 + b.ddx / 2, y1: 52 + top, x2: b.x + b.width / 2 + b.ddx / 2, y2: top, stroke: Palette.vermillion, width: 3)
                 }
                 gx += b.width + 7
             }
@@ -83,6 +87,14 @@ struct ArchitectureDiagram {
                 let name = (isMarked ? "▶ " : "") + r.name
                 doc.append("<text x=\"\(fmt(sx))\" y=\"\(fmt(y))\" font-size=\"\(fmt(ArchitectureDiagram.labelSize))\" fill=\"\(isMarked ? Palette.vermillion : Palette.ink)\"\(isMarked ? " font-weight=\"bold\"" : "")>\(escapeXML(name))<tspan dx=\"8\" fill=\"\(Palette.muted)\" font-weight=\"normal\">\(escapeXML(ArchitectureDiagram.formatShapeText(r.shape)))</tspan></text>")
             }
+        }
+        for (caption, names) in groups {
+            let idx = stageList.indices.filter { names.contains(stageList[$0].name) }
+            guard let a = idx.first, let b = idx.last else { continue }
+            let x1 = placed[a].x, x2 = placed[b].x + placed[b].width
+            doc.append("<path d=\"M\(fmt(x1)),\(fmt(top + 14)) L\(fmt(x1)),\(fmt(top + 2)) L\(fmt(x2)),\(fmt(top + 2)) L\(fmt(x2)),\(fmt(top + 14))\" fill=\"none\" stroke=\"\(Palette.muted)\" stroke-width=\"1.5\"/>")
+            doc.rect(x: (x1 + x2) / 2 - textWidth(caption, size: 16) / 2 - 8, y: top - 14, width: textWidth(caption, size: 16) + 16, height: 26, fill: Palette.paper)
+            doc.text(caption, x: (x1 + x2) / 2, y: top + 6, size: 16, weight: "bold")
         }
         for (i, note) in notes.enumerated() {
             doc.text(note, x: 40, y: labelTop + Double(maxLines) * 19 + 14 + Double(i) * 20, size: 14, anchor: "start", fill: Palette.muted)

@@ -12,6 +12,7 @@ public enum FigureCatalog {
     }
 
     public static let entries: [Entry] = [
+        Entry(id: "cnn-overview", section: "2. Architecture", lesson: "01-convolution", usage: "figure(\"cnn-overview\")", make: OverviewFigure.make),
         Entry(id: "conv-input-filter", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-input-filter\", input, filter)", make: ConvolutionFigures.inputFilter),
         Entry(id: "conv-feature-map", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-feature-map\", input, filter)", make: ConvolutionFigures.featureMap),
         Entry(id: "conv-step-1", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-1\", input, filter, step: 1)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 1) }),
@@ -28,8 +29,10 @@ public enum FigureCatalog {
         Entry(id: "maxpool-2x2", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"maxpool-2x2\", x, maxPool(x, 2))", make: GridFigures.maxPool),
         Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "04-pooling", usage: "figure(\"pooling-volume\", input, size: 2)", make: VolumeFigures.poolingVolume),
         Entry(id: "tutorial-cnn-architecture", section: "4. Implementation", lesson: "05-tutorial-cnn", usage: "figure(\"tutorial-cnn-architecture\", layers: model)", make: ArchitectureFigures.tutorial),
+        Entry(id: "dropout", section: "4.1 Dropout", lesson: "05-tutorial-cnn", usage: "figure(\"dropout\", layers: [4, 5, 5, 2], masks: [m0, m1, m2], rate: 0.5)", make: DropoutFigure.make),
         Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "06-vgg16", usage: "figure(\"vgg16-architecture\", layers: vgg)", make: ArchitectureFigures.vgg16),
         Entry(id: "vgg16-first-convs", section: "6.1 Visualizing Feature Maps", lesson: "06-vgg16", usage: "figure(\"vgg16-first-convs\", layers: vgg)", make: ArchitectureFigures.vgg16FirstConvs),
+        Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "06-vgg16", usage: "figure(\"receptive-field-3x3-stack\", kernel: 3)", make: ReceptiveFieldFigure.make),
     ]
 
     /// The known ids, in tutorial order.
