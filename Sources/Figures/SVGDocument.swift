@@ -12,8 +12,9 @@ public struct SVGDocument: Sendable {
     private(set) var body: [String] = []
 
     public init(width: Double, height: Double, title: String, desc: String) {
-        self.width = width
-        self.height = height
+        // Whole pixels, so the PNG is exactly the canvas.
+        self.width = width.rounded(.up)
+        self.height = height.rounded(.up)
         self.title = title
         self.desc = desc
     }
