@@ -75,7 +75,7 @@ extension SVGDocument {
     /// An embedded raster image (a base64 `data:` URI, see `pngDataURI`), drawn pixelated
     /// so a small tensor image stays crisp when scaled up.
     public mutating func image(dataURI: String, x: Double, y: Double, width: Double, height: Double, smooth: Bool = false) {
-        let rendering = smooth ? "" : " style=\"image-rendering:pixelated\""
+        let rendering = smooth ? "" : " image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\""
         append("<image x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" preserveAspectRatio=\"none\"\(rendering) href=\"\(dataURI)\"/>")
     }
 }
