@@ -62,10 +62,14 @@ enum VolumeFigures {
         let (tx, ty) = output.point(u: (Double(c) + 0.5) / Double(s.ow), v: (Double(r) + 0.5) / Double(s.oh))
         doc.line(x1: fx + filter.width + filter.ddx, y1: fy + filter.ddy, x2: tx, y2: ty, stroke: Palette.vermillion, width: 1.4, dash: "5 4")
         doc.line(x1: fx + filter.width, y1: fy + filter.height, x2: tx, y2: ty, stroke: Palette.vermillion, width: 1.4, dash: "5 4")
-        // The filter's own label sits above the input, with a leader line.
-        doc.line(x1: fx + filter.width / 2, y1: fy + filter.ddy, x2: fx + filter.width / 2, y2: 62, stroke: Palette.muted, width: 1)
-        doc.text(showAllFilters ? "\(s.f) filters, each \(s.kh)x\(s.kw)x\(s.c)" : "Filter \(s.kh)x\(s.kw)x\(s.c)",
-                 x: Swift.max(fx + filter.width / 2, 130), y: 52, size: 15, weight: "bold")
+        // The filter's own label sits just above it, on a white band so it reads over the input.
+        let label = showAllFilters ? "filter 1: \(s.kh)x\(s.kw)x\(s.c)" : "Filter \(s.kh)x\(s.kw)x\(s.c)"
+        let lw = textWidth(label, size: 15) * 1.05, lx = Swift.max(fx + filter.extentX / 2, input.x + lw / 2 - 20)
+        let ly = fy + filter.ddy - 12
+        doc.rect(x: lx - lw / 2 - 4, y: ly - 16, width: lw + 8, height: 22, fill: Palette.paper, stroke: Palette.muted, strokeWidth: 1, rx: 4, opacity: 0.92)
+        doc.text(label, x: lx, y: ly, size: 15, weight: "bold")
+        // A ring around the output cell being computed, so the single cell is easy to find.
+        doc.circle(cx: tx, cy: ty, r: 9, fill: "none", stroke: Palette.vermillion, strokeWidth: 2.5)
         doc.text("the filter spans the whole depth (\(s.c)); each location gives one number",
                  x: 450, y: 388, size: 14, fill: Palette.muted)
         if showAllFilters {
@@ -76,12 +80,12 @@ enum VolumeFigures {
                 let b = VolumeBox(x: 330 + Double(col) * 34, y: 225 + Double(row) * 46, width: cube, height: cube, depth: 12, kind: .filter)
                 b.draw(&doc)
             }
-            doc.text("\(n) filters", x: 330 + 80, y: 225 + Double((n + 4) / 5) * 46 + 8, size: 15, weight: "bold")
+            doc.text("\(n) filters, each \(s.kh)x\(s.kw)x\(s.c)", x: 330 + 80, y: 225 + Double((n + 4) / 5) * 46 + 8, size: 15, weight: "bold")
             doc.arrow(x1: 270, y1: 260, x2: 318, y2: 260)
             doc.arrow(x1: 505, y1: 260, x2: outX - 12, y2: 260)
         } else {
-            doc.arrow(x1: 330, y1: 300, x2: outX - 30, y2: 300)
-            doc.text("convolve", x: (330 + outX - 30) / 2, y: 290, size: 14, fill: Palette.muted)
+            doc.arrow(x1: 330, y1: 90, x2: outX - 30, y2: 90)
+            doc.text("convolve", x: (330 + outX - 30) / 2, y: 80, size: 14, fill: Palette.muted)
         }
         return doc
     }
