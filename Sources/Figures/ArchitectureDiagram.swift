@@ -88,6 +88,12 @@ struct ArchitectureDiagram {
                 doc.append("<text x=\"\(fmt(sx))\" y=\"\(fmt(y))\" font-size=\"\(fmt(ArchitectureDiagram.labelSize))\" fill=\"\(isMarked ? Palette.vermillion : Palette.ink)\"\(isMarked ? " font-weight=\"bold\"" : "")>\(escapeXML(name))<tspan dx=\"8\" fill=\"\(Palette.muted)\" font-weight=\"normal\">\(escapeXML(ArchitectureDiagram.formatShapeText(r.shape)))</tspan></text>")
             }
         }
+        // Arrows between stages show the direction data flows.
+        for i in 1..<Swift.max(1, stageList.count) {
+            let x1 = placed[i - 1].x + placed[i - 1].width + 3, x2 = placed[i].x - 3
+            let y = ArchitectureDiagram.baseCenterY + top + 20
+            if x2 - x1 >= 14 { doc.arrow(x1: x1, y1: y, x2: x2, y2: y, stroke: Palette.muted, width: 2) }
+        }
         for (caption, names) in groups {
             let idx = stageList.indices.filter { names.contains(stageList[$0].name) }
             guard let a = idx.first, let b = idx.last else { continue }
