@@ -2,61 +2,104 @@ import Tensor
 
 /// Figures of sections 2.1-2.4 drawn as number grids: two feature maps stacked, ReLU, max pooling.
 enum GridFigures {
-    /// A second filter for the stacked-maps example: a plus sign.
-    static let plusFilter = Tensor<Int>(shape: [3, 3], scalars: [0, 1, 0, 1, 1, 1, 0, 1, 0])
-    /// A vertical-edge filter, whose feature map has negative values (for ReLU).
-    static let edgeFilter = Tensor<Int>(shape: [3, 3], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
+    /// Lesson 3's example: a 6x6 image with a bright vertical bar and a left-to-right edge
+    /// filter, whose feature map has negative values where the image gets darker.
+    static let barImage = Tensor<Int>(shape: [6, 6], scalars: [0, 1, 3, 3, 1, 0, 0, 1, 3, 2, 0, 0, 1, 0, 2, 3, 1, 0,
+                                                                0, 1, 3, 3, 0, 1, 0, 0, 2, 3, 1, 0, 0, 1, 3, 3, 1, 0])
+    static let edgeFilter = Tensor<Int>(shape: [3, 3], scalars: [-1, 0, 1, -1, 0, 1, -1, 0, 1])
 
-    /// `figure("feature-maps-stacked", map1, map2)`: two feature maps stacked along the depth.
-    /// Default: the tutorial input convolved (by the engine) with its filter and with a plus filter.
+    /// `figure("feature-maps-stacked", out)`: the first two feature maps of a conv output
+    /// (H,W,C) stacked along the depth, or `figure("feature-maps-stacked", map1, map2)` with two
+    /// planes. Small maps show their numbers; larger ones are drawn with the viridis colour map
+    /// and a labelled colour bar. Default: lesson 2's `conv2d(ones 32x32x3, ones 5x5x3x10, 'same')`
+    /// computed by the engine.
     static func stacked(_ a: FigureArguments) throws(FigureError) -> Figure {
-        try a.rejectUnknownLabels(["map1", "map2"])
-        let x = NumericTensor.int(TutorialExample.input)
-        let m1: NumericTensor
-        if let given = try a.tensor(0, "map1") { m1 = given } else { m1 = try engine(a.request.id) { () throws(TensorError) in try x.conv2d(.int(TutorialExample.filter), stride: 1, padding: .valid) } }
-        let m2: NumericTensor
-        if let given = try a.tensor(1, "map2") { m2 = given } else { m2 = try engine(a.request.id) { () throws(TensorError) in try x.conv2d(.int(plusFilter), stride: 1, padding: .valid) } }
-        guard let p = m1.matrix, let q = m2.matrix, p.rows == q.rows, p.cols == q.cols else {
-            throw FigureError("figure \"\(a.request.id)\": map1 and map2 must be 2-D tensors of the same shape, got \(formatShape(m1.shape)) and \(formatShape(m2.shape))")
+        try a.rejectUnknownLabels(["out", "map1", "map2"])
+        let first: NumericTensor
+        if let given = try a.tensor(0, a.request.labelled["out"] != nil ? "out" : "map1") { first = given } else {
+            first = try engine(a.request.id) { () throws(TensorError) in
+                let x = Tensor<Int>(repeating: 1, shape: [1, 32, 32, 3]), k = Tensor<Int>(repeating: 1, shape: [5, 5, 3, 10])
+                return .int(try x.conv2dReference(k, padding: .same).reshaped([32, 32, 10]))
+            }
         }
+        let (p, q) = try twoMaps(a, first)
+        return p.rows <= 8 && p.cols <= 8 ? stackedNumbers(a, p, q) : try stackedImages(a, p, q)
+    }
+
+    /// Channels 0 and 1 of a volume, or the two plane arguments.
+    static func twoMaps(_ a: FigureArguments, _ first: NumericTensor) throws(FigureError) -> (NumberMatrix, NumberMatrix) {
+        var shape = first.shape
+        if shape.count == 4, shape[0] == 1 { shape.removeFirst() }
+        if shape.count == 3 {
+            guard shape[2] >= 2 else { throw FigureError("figure \"\(a.request.id)\": the volume needs at least 2 feature maps, got \(formatShape(shape))") }
+            func channel(_ c: Int) -> NumberMatrix? {
+                switch first {
+                case .int(let t): NumberMatrix(Tensor(shape: [shape[0], shape[1]], scalars: stride(from: c, to: t.count, by: shape[2]).map { t.scalars[$0] }))
+                case .float(let t): NumberMatrix(Tensor(shape: [shape[0], shape[1]], scalars: stride(from: c, to: t.count, by: shape[2]).map { t.scalars[$0] }))
+                }
+            }
+            if let p = channel(0), let q = channel(1) { return (p, q) }
+        }
+        guard let p = first.matrix, let second = try a.tensor(1, "map2"), let q = second.matrix, p.rows == q.rows, p.cols == q.cols else {
+            throw FigureError("figure \"\(a.request.id)\": give a volume (H,W,C) or two maps of the same shape (H,W)")
+        }
+        return (p, q)
+    }
+
+    static func stackedNumbers(_ a: FigureArguments, _ p: NumberMatrix, _ q: NumberMatrix) -> Figure {
         let cell = 46.0
-        let left = Swift.max(40, 40 + (textWidth("Feature map 1 (filter 1)", size: 16) * 1.08 - Double(p.cols) * cell) / 2)
-        let g1 = MatrixGrid(rows: p.rows, cols: p.cols, x: left, y: 70, cell: cell)
-        let g2 = MatrixGrid(rows: q.rows, cols: q.cols, x: left, y: 70 + g1.height + 70, cell: cell)
-        let fill1 = Palette.lightOrange, fill2 = Palette.lightGreen
-        // The stack: map 2 behind, shifted up and right along the depth direction; map 1 in front.
-        let shift = (cell * 0.9 * VolumeBox.dx * 1.6, cell * 0.9 * VolumeBox.dy * 1.6)
-        let sx = g1.x + g1.width + 170, sy = 70 + g1.height / 2 + 70 - shift.1
-        var doc = SVGDocument(width: sx + g1.width + shift.0 + 110, height: g2.y + g2.height + 60, title: "Two feature maps stacked along the depth",
-                              desc: "Each filter gives its own \(p.rows)x\(p.cols) feature map; stacked along the depth they form a \(p.rows)x\(p.cols)x2 output volume. The maps are computed independently and do not mix.")
-        g1.draw(&doc) { r, c in CellStyle(fill: fill1, text: p.text(r, c)) }
-        g1.caption(&doc, "Feature map 1 (filter 1)", size: 16)
-        g2.draw(&doc) { r, c in CellStyle(fill: fill2, text: q.text(r, c)) }
-        g2.caption(&doc, "Feature map 2 (filter 2)", size: 16)
-        let back = MatrixGrid(rows: q.rows, cols: q.cols, x: sx + shift.0, y: sy + shift.1, cell: cell)
-        back.draw(&doc) { r, c in CellStyle(fill: fill2, text: q.text(r, c), textColor: Palette.muted) }
-        // Depth edges joining the corners of the two layers.
-        for (u, v) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)] {
-            doc.line(x1: sx + u * g1.width, y1: sy + v * g1.height, x2: back.x + u * g1.width, y2: back.y + v * g1.height, stroke: Palette.gridLine, width: 1.2)
-        }
-        let front = MatrixGrid(rows: p.rows, cols: p.cols, x: sx, y: sy, cell: cell)
-        front.draw(&doc) { r, c in CellStyle(fill: fill1, text: p.text(r, c), bold: true) }
-        doc.rect(x: sx, y: sy, width: front.width, height: front.height, fill: "none", stroke: Palette.ink, strokeWidth: 2)
-        doc.text("Output volume \(p.rows)x\(p.cols)x2", x: sx + (g1.width + shift.0) / 2, y: sy + front.height + 34, size: 16, weight: "bold")
-        doc.text("stacked along the depth: map 1 in front, map 2 behind", x: sx + (g1.width + shift.0) / 2, y: sy + front.height + 56, size: 14, fill: Palette.muted)
-        doc.arrow(x1: g1.x + g1.width + 20, y1: g1.y + g1.height / 2, x2: sx - 20, y2: sy + front.height / 2 - 10, width: 2)
-        doc.arrow(x1: g2.x + g2.width + 20, y1: g2.y + g2.height / 2, x2: sx - 20, y2: sy + front.height / 2 + 10, width: 2)
+        let layout = StackLayout(side: (Double(p.cols) * cell, Double(p.rows) * cell))
+        var doc = SVGDocument(width: layout.width, height: layout.height, title: "Two feature maps stacked along the depth",
+                              desc: "Each filter gives its own \(p.rows)x\(p.cols) feature map; stacked along the depth they form a \(p.rows)x\(p.cols)x2 volume. The maps are computed independently and do not mix.")
+        let grid = { (x: Double, y: Double) in MatrixGrid(rows: p.rows, cols: p.cols, x: x, y: y, cell: cell) }
+        grid(layout.left, layout.top1).draw(&doc) { r, c in CellStyle(fill: Palette.lightOrange, text: p.text(r, c)) }
+        grid(layout.left, layout.top2).draw(&doc) { r, c in CellStyle(fill: Palette.lightGreen, text: q.text(r, c)) }
+        grid(layout.backX, layout.backY).draw(&doc) { r, c in CellStyle(fill: Palette.lightGreen, text: q.text(r, c), textColor: Palette.muted) }
+        layout.depthEdges(&doc)
+        grid(layout.frontX, layout.frontY).draw(&doc) { r, c in CellStyle(fill: Palette.lightOrange, text: p.text(r, c), bold: true) }
+        layout.labels(&doc, shape: "\(p.rows)x\(p.cols)x2")
         return Figure(id: a.request.id, document: doc)
     }
 
-    /// `figure("relu", before, after)`: a feature map before and after ReLU = max(0, x).
-    /// Default: the tutorial input convolved with a vertical-edge filter; `after` by the engine.
+    static func stackedImages(_ a: FigureArguments, _ p: NumberMatrix, _ q: NumberMatrix) throws(FigureError) -> Figure {
+        let scale = Swift.max(1, (160 / Swift.max(p.rows, p.cols)))
+        let (w, h) = (Double(p.cols * scale), Double(p.rows * scale))
+        let layout = StackLayout(side: (w, h))
+        let low = Swift.min(p.values.min() ?? 0, q.values.min() ?? 0), high = Swift.max(p.values.max() ?? 1, q.values.max() ?? 1)
+        var doc = SVGDocument(width: layout.width, height: layout.height + 50, title: "Two feature maps stacked along the depth",
+                              desc: "Two \(p.rows)x\(p.cols) feature maps, each from its own filter, drawn with the viridis colour map (\(fmt(low)) dark purple to \(fmt(high)) yellow); stacked along the depth they form a \(p.rows)x\(p.cols)x2 volume.")
+        func uri(_ m: NumberMatrix) throws(FigureError) -> String {
+            let t = Tensor<Float>(shape: [m.rows, m.cols], scalars: m.values.map { Float($0) })
+            return try pngDataURI(try TensorImage.raster(t, range: (Float(low), Float(high))).enlarged(by: scale))
+        }
+        let (u1, u2) = (try uri(p), try uri(q))
+        for (uri, x, y) in [(u1, layout.left, layout.top1), (u2, layout.left, layout.top2), (u2, layout.backX, layout.backY)] {
+            doc.image(dataURI: uri, x: x, y: y, width: w, height: h)
+            doc.rect(x: x, y: y, width: w, height: h, fill: "none", stroke: Palette.ink, strokeWidth: 1.5)
+        }
+        layout.depthEdges(&doc)
+        doc.image(dataURI: u1, x: layout.frontX, y: layout.frontY, width: w, height: h)
+        doc.rect(x: layout.frontX, y: layout.frontY, width: w, height: h, fill: "none", stroke: Palette.ink, strokeWidth: 2)
+        layout.labels(&doc, shape: "\(p.rows)x\(p.cols)x2")
+        // Colour bar with its end values, so the colours can be read as numbers.
+        let bx = layout.frontX, by = layout.height + 6, bw = 240.0
+        for i in 0..<24 {
+            doc.rect(x: bx + Double(i) * bw / 24, y: by, width: bw / 24 + 0.5, height: 14, fill: Palette.viridisHex(Double(i) / 23))
+        }
+        doc.rect(x: bx, y: by, width: bw, height: 14, fill: "none", stroke: Palette.gridLine)
+        doc.text(fmt(low), x: bx - 8, y: by + 12, size: 13, anchor: "end")
+        doc.text(fmt(high), x: bx + bw + 8, y: by + 12, size: 13, anchor: "start")
+        return Figure(id: a.request.id, document: doc)
+    }
+
+    /// `figure("relu", fm)`: a feature map before and after ReLU = max(0, x).
+    /// Default: lesson 3's bar image convolved with its edge filter; `after` by the engine.
     static func relu(_ a: FigureArguments) throws(FigureError) -> Figure {
         try a.rejectUnknownLabels(["before", "after"])
         let before: NumericTensor
         if let given = try a.tensor(0, "before") { before = given } else {
             before = try engine(a.request.id) { () throws(TensorError) in
-                try NumericTensor.int(TutorialExample.input).conv2d(.int(edgeFilter), stride: 1, padding: .valid)
+                try NumericTensor.int(barImage).conv2d(.int(edgeFilter), stride: 1, padding: .valid)
             }
         }
         let after: NumericTensor

@@ -93,7 +93,7 @@ extension FigureArguments {
     /// `layers: [[name, type, [shape]], ...]` as a lesson passes it (stage = "block N" from a
     /// trailing number of the name, "classifier" for Flatten/Dropout/Dense); nil when absent.
     func layerRows(_ label: String, stageOf: (String) -> String) throws(FigureError) -> [LayerRow]? {
-        guard let v = request.labelled[label] else { return nil }
+        guard let v = request.labelled[label] ?? request.positional.first else { return nil }
         let bad = FigureError("figure \"\(request.id)\": \(label) must be a list of [name, type, [sizes]]")
         guard case .list(let items) = v, !items.isEmpty else { throw bad }
         var rows = [LayerRow]()
