@@ -45,3 +45,21 @@ import Testing
     let image = try Rasterizer.rasterize(svg: svg, width: doc.width, height: doc.height)
     if let out = ProcessInfo.processInfo.environment["CNNLEARN_FIGURE_PREVIEW"] { try PNGCodec.write(image, to: out + "/imagegrid.png") }
 }
+
+@Test func fontconfigFindsDejaVuSans() throws {
+    // The PNGs' text is set in DejaVu Sans from fonts-dejavu-core; a substitute font would
+    // change every figure's pixels.
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/fc-match")
+    p.arguments = ["-f", "%{file}", "DejaVu Sans"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    guard FileManager.default.fileExists(atPath: "/usr/bin/fc-match") else {
+        print("notice: fc-match is absent; skipping the font check")
+        return
+    }
+    try p.run()
+    p.waitUntilExit()
+    let file = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(file.hasSuffix("/DejaVuSans.ttf"), "fontconfig picks \(file) for DejaVu Sans; install fonts-dejavu-core")
+}
