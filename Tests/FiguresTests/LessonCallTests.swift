@@ -55,3 +55,21 @@ private func same(_ call: FigureRequest) throws {
     let f = try FigureCatalog.make(FigureRequest(id: "receptive-field-3x3-stack"))
     #expect(f.desc.contains("5x5") && f.desc.contains("7x7"))
 }
+
+@Test func dropoutCallDrawsTheEngineOutputs() throws {
+    let a = Tensor<Float>(shape: [4], scalars: [1, 2, 3, 4])
+    let w = Tensor<Float>(shape: [4, 2], scalars: [1, 0, 0, 1, 1, 1, 2, -1])
+    let da = Tensor<Float>(shape: [4], scalars: [2, 0, 6, 0])
+    let f = try FigureCatalog.make(FigureRequest(id: "dropout", positional: [.floatTensor(a), .floatTensor(w), .floatTensor(da)],
+                                                 labelled: ["rate": .float(0.5), "seed": .int(11)]))
+    // a @ W = [12, 1]; da @ W = [2 + 6, 6] = [8, 6].
+    #expect(f.desc.contains("outputs [12, 1]"))
+    #expect(f.desc.contains("outputs become [8, 6]"))
+    #expect(f.svg.contains("seed 11"))
+    do {
+        _ = try FigureCatalog.make(FigureRequest(id: "dropout", positional: [.floatTensor(a), .floatTensor(w)], labelled: ["seed": .int(11)]))
+        Issue.record("dropout without da accepted")
+    } catch {
+        #expect(error.hint?.contains("dropout(a, rate: 0.5, seed: 11)") == true)
+    }
+}
