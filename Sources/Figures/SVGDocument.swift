@@ -1,25 +1,51 @@
 /// A small builder for clean, readable SVG with fixed number formatting.
+///
+/// Coordinates are in CSS pixels; the PNG form is this document rasterized at the same size.
+/// Text is real `<text>` in "DejaVu Sans" (Debian's fonts-dejavu-core), so screen readers and
+/// search can read it; `<title>` and `<desc>` come first for screen readers.
 public struct SVGDocument: Sendable {
     public let width: Double
     public let height: Double
     public var title: String
     public var desc: String
+    private var defs: [(id: String, element: String)] = []
     private(set) var body: [String] = []
 
     public init(width: Double, height: Double, title: String, desc: String) {
-        self.width = width
-        self.height = height
+        // Whole pixels, so the PNG is exactly the canvas.
+        self.width = width.rounded(.up)
+        self.height = height.rounded(.up)
         self.title = title
         self.desc = desc
     }
 
+    /// Appends one element (a complete tag or group) to the body.
     public mutating func append(_ element: String) { body.append(element) }
 
-    /// The document as text: an XML declaration-free `<svg>` with `<title>` and `<desc>` first.
+    /// Adds a definition (pattern, marker) once; later calls with the same id are ignored.
+    public mutating func define(id: String, _ element: String) {
+        if !defs.contains(where: { $0.id == id }) { defs.append((id, element)) }
+    }
+
+    /// The body elements, for composing documents (animation frames).
+    public var elements: [String] { body }
+    /// Adds every definition of another document (keeping ids unique).
+    public mutating func mergeDefinitions(of other: SVGDocument) {
+        for d in other.defs { define(id: d.id, d.element) }
+    }
+
+    /// The document as text: an XML declaration-free `<svg>` with `<title>` and `<desc>` first,
+    /// then `<defs>`, a white background and the body.
     public func render() -> String {
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\">\n"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\" font-family=\"DejaVu Sans\">\n"
         s += "  <title>\(escapeXML(title))</title>\n"
         s += "  <desc>\(escapeXML(desc))</desc>\n"
+        if !defs.isEmpty {
+            s += "  <defs>\n"
+            for d in defs { s += "    " + d.element + "\n" }
+            s += "  </defs>\n"
+        }
+        s += "  <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         for e in body { s += "  " + e + "\n" }
         s += "</svg>\n"
         return s

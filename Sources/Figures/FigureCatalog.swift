@@ -1,0 +1,53 @@
+/// Every figure of the tutorial by id: where it belongs, how a lesson asks for it, how it is made.
+public enum FigureCatalog {
+    /// One figure: its id, the tutorial section it illustrates, the lesson meant to emit it,
+    /// the `figure(...)` call (arguments after the id are optional; defaults are the
+    /// tutorial's examples, run through the engine).
+    public struct Entry: Sendable {
+        public let id: String
+        public let section: String
+        public let lesson: String
+        public let usage: String
+        let make: @Sendable (FigureArguments) throws(FigureError) -> Figure
+    }
+
+    public static let entries: [Entry] = [
+        Entry(id: "cnn-overview", section: "2. Architecture", lesson: "01-convolution", usage: "figure(\"cnn-overview\")", make: OverviewFigure.make),
+        Entry(id: "conv-input-filter", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-input-filter\", input, filter)", make: ConvolutionFigures.inputFilter),
+        Entry(id: "conv-feature-map", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-feature-map\", input, filter)", make: ConvolutionFigures.featureMap),
+        Entry(id: "conv-step-1", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-1\", input, filter, step: 1)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 1) }),
+        Entry(id: "conv-step-2", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-2\", input, filter, step: 2)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 2) }),
+        Entry(id: "conv-animation", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-animation\", input, filter)", make: ConvolutionFigures.animation),
+        Entry(id: "conv3d-single-filter", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-single-filter\", img, f1, padding: \"same\")", make: VolumeFigures.singleFilter),
+        Entry(id: "conv3d-ten-filters", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-ten-filters\", img, f10, padding: \"same\")", make: VolumeFigures.tenFilters),
+        Entry(id: "conv3d-sliding", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"conv3d-sliding\", img, f1, padding: \"same\")", make: VolumeFigures.sliding),
+        Entry(id: "feature-maps-stacked", section: "2.1 Convolution", lesson: "02-volumes", usage: "figure(\"feature-maps-stacked\", out)", make: GridFigures.stacked),
+        Entry(id: "relu", section: "2.2 Non-linearity", lesson: "03-relu", usage: "figure(\"relu\", fm)", make: GridFigures.relu),
+        Entry(id: "stride-1", section: "2.3 Stride and Padding", lesson: "04-stride-and-padding", usage: "figure(\"stride-1\", x, k, stride: 1)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 1) }),
+        Entry(id: "stride-2", section: "2.3 Stride and Padding", lesson: "04-stride-and-padding", usage: "figure(\"stride-2\", x, k, stride: 2)", make: { a throws(FigureError) in try StrideFigures.stride(a, stride: 2) }),
+        Entry(id: "padding-same", section: "2.3 Stride and Padding", lesson: "04-stride-and-padding", usage: "figure(\"padding-same\", x, k, padding: \"same\")", make: StrideFigures.paddingSame),
+        Entry(id: "maxpool-2x2", section: "2.4 Pooling", lesson: "05-pooling", usage: "figure(\"maxpool-2x2\", x)", make: GridFigures.maxPool),
+        Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "05-pooling", usage: "figure(\"pooling-volume\", v, size: 2)", make: VolumeFigures.poolingVolume),
+        Entry(id: "tutorial-cnn-architecture", section: "4. Implementation", lesson: "09-tutorial-cnn", usage: "figure(\"tutorial-cnn-architecture\", m)", make: ArchitectureFigures.tutorial),
+        Entry(id: "dropout", section: "4.1 Dropout", lesson: "10-dropout", usage: "figure(\"dropout\", a, W, da, rate: 0.5, seed: 11)", make: DropoutFigure.make),
+        Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg)", make: ArchitectureFigures.vgg16),
+        Entry(id: "vgg16-architecture-highlighted", section: "6.1 Visualizing Feature Maps", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg, highlight: [\"block1_conv1\", ...])", make: ArchitectureFigures.vgg16Highlighted),
+        Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"receptive-field-3x3-stack\", dot, box)", make: ReceptiveFieldFigure.make),
+    ]
+
+    /// The known ids, in tutorial order.
+    public static var ids: [String] { entries.map(\.id) }
+
+    /// The entry for an id, or an error listing the known ids.
+    public static func entry(_ id: String) throws(FigureError) -> Entry {
+        guard let e = entries.first(where: { $0.id == id }) else {
+            throw FigureError("unknown figure id \"\(id)\"", hint: "known figures: \(ids.joined(separator: ", "))")
+        }
+        return e
+    }
+
+    /// Makes the figure a request names, from its arguments (or the defaults).
+    public static func make(_ request: FigureRequest) throws(FigureError) -> Figure {
+        try entry(request.id).make(FigureArguments(request))
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Imaging
+
+/// The file formats a figure is written in.
+public enum FigureFormat: String, CaseIterable, Sendable, Comparable {
+    case svg, png
+    public static func < (a: FigureFormat, b: FigureFormat) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Writes figures into a folder: `ID.svg`, `ID.png` and, for animated figures,
+/// `ID-frame-01.png`, `ID-frame-02.png`, ... Every file is written to a temporary name and
+/// renamed into place, and all of a figure's bytes are made before the first file is written.
+public struct FigureWriter: Sendable {
+    public let directory: String
+    public let formats: Set<FigureFormat>
+    /// PNG pixels per SVG pixel.
+    public let scale: Double
+
+    public init(directory: String, formats: Set<FigureFormat> = [.svg, .png], scale: Double = 1) {
+        self.directory = directory
+        self.formats = formats
+        self.scale = scale
+    }
+
+    /// Checks that the folder exists (creating it if needed) and can be written to.
+    public func prepare() throws(FigureError) {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if !fm.fileExists(atPath: directory, isDirectory: &isDir) {
+            do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw FigureError("\(directory): cannot create the folder", hint: "choose another folder with --out")
+            }
+        } else if !isDir.boolValue {
+            throw FigureError("\(directory): is a file, not a folder", hint: "choose another folder with --out")
+        }
+        guard fm.isWritableFile(atPath: directory) else {
+            throw FigureError("\(directory): the folder is not writable", hint: "choose another folder with --out")
+        }
+    }
+
+    /// The file names (not paths) `write` makes for `figure`, in order.
+    public func fileNames(for figure: Figure) -> [String] {
+        var names = [String]()
+        if formats.contains(.svg) { names.append("\(figure.id).svg") }
+        if formats.contains(.png) {
+            names.append("\(figure.id).png")
+            names += figure.frames.indices.map { FigureWriter.frameName(figure.id, $0) }
+        }
+        return names
+    }
+
+    static func frameName(_ id: String, _ index: Int) -> String {
+        let n = index + 1
+        return "\(id)-frame-\(n < 10 ? "0" : "")\(n).png"
+    }
+
+    /// Renders and writes one figure; returns the paths written.
+    public func write(_ figure: Figure) throws(FigureError) -> [String] {
+        try write([figure])
+    }
+
+    /// Renders every file of `figures` (PNGs on all cores), then writes them; returns the paths.
+    /// Nothing is written unless every file rendered.
+    public func write(_ figures: [Figure]) throws(FigureError) -> [String] {
+        var list: [(name: String, svg: String, figure: Figure, raster: Bool)] = []
+        for f in figures {
+            if formats.contains(.svg) { list.append(("\(f.id).svg", f.svg, f, false)) }
+            if formats.contains(.png) {
+                list.append(("\(f.id).png", f.svg, f, true))
+                for (i, frame) in f.frames.enumerated() { list.append((FigureWriter.frameName(f.id, i), frame, f, true)) }
+            }
+        }
+        let jobs = list
+        let results = ResultBox(count: jobs.count)
+        let scale = self.scale
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let job = jobs[i]
+            if !job.raster { results.set(i, .success(Array(job.svg.utf8))); return }
+            do {
+                let image = try Rasterizer.rasterize(svg: job.svg, width: job.figure.width, height: job.figure.height, scale: scale)
+                results.set(i, .success(try PNGCodec.encode(image, fast: true)))
+            } catch let e as FigureError {
+                results.set(i, .failure(e))
+            } catch {
+                results.set(i, .failure(FigureError("\(job.figure.id): \(error)")))
+            }
+        }
+        var files = [(String, [UInt8])]()
+        for (i, job) in jobs.enumerated() {
+            switch results.get(i) {
+            case .success(let bytes): files.append((job.name, bytes))
+            case .failure(let e): throw e
+            case nil: throw FigureError("\(job.name) was not rendered")
+            }
+        }
+        var written = [String]()
+        for (name, bytes) in files {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do { try writeFileAtomically(bytes, to: path) } catch {
+                throw FigureError(error.description)
+            }
+            written.append(path)
+        }
+        return written
+    }
+}
+
+/// Results of parallel rendering, one slot per job, behind a lock.
+private final class ResultBox: @unchecked Sendable {
+    private var slots: [Result<[UInt8], FigureError>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<[UInt8], FigureError>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func get(_ i: Int) -> Result<[UInt8], FigureError>? { lock.lock(); defer { lock.unlock() }; return slots[i] }
+}

@@ -1,0 +1,91 @@
+import CLibJPEG
+
+/// JPEG decoding and encoding of 8-bit gray and RGB images through libjpeg-turbo's TurboJPEG API.
+///
+/// TurboJPEG returns error codes (libjpeg's default handler would call `exit()`), so a corrupt
+/// or cut-off file is an `ImagingError` naming the path. Warnings, such as "premature end of
+/// data segment" for a truncated file, count as errors too: the picture would be incomplete.
+public enum JPEGCodec {
+    /// Decodes JPEG bytes to gray (1 channel) for a grayscale JPEG, RGB (3 channels) otherwise.
+    public static func decode(_ bytes: [UInt8], path: String) throws(ImagingError) -> RasterImage {
+        guard let handle = tjInitDecompress() else {
+            throw ImagingError(path: path, message: "libjpeg-turbo could not start a decoder")
+        }
+        defer { tjDestroy(handle) }
+        var w: Int32 = 0, h: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        let header = bytes.withUnsafeBufferPointer {
+            tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &w, &h, &subsampling, &colorspace)
+        }
+        guard header == 0, w > 0, h > 0 else {
+            throw ImagingError(path: path, message: "not a readable JPEG (corrupt or cut off): \(errorText(handle))",
+                               hint: "the file may be incomplete; download or export it again")
+        }
+        let gray = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = gray ? 1 : 3
+        let pixelFormat = gray ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue)
+        var pixels = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
+        let status = bytes.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                tjDecompress2(handle, src.baseAddress, UInt(src.count), dst.baseAddress, w, 0, h,
+                              pixelFormat, TJFLAG_ACCURATEDCT)
+            }
+        }
+        guard status == 0 else {
+            throw ImagingError(path: path, message: "corrupt or cut-off JPEG: \(errorText(handle))",
+                               hint: "the file may be incomplete; download or export it again")
+        }
+        do {
+            return try RasterImage(width: Int(w), height: Int(h), channels: channels, pixels: pixels)
+        } catch {
+            throw ImagingError(path: path, message: error.message)
+        }
+    }
+
+    /// Reads a JPEG file.
+    public static func read(path: String) throws(ImagingError) -> RasterImage {
+        try decode(try readFileBytes(path: path), path: path)
+    }
+
+    /// Encodes a gray or RGB image at `quality` (1...100) with 4:4:4 chroma (no subsampling).
+    /// JPEG is lossy: at quality 95 a smooth image decodes within a few levels of the original.
+    public static func encode(_ image: RasterImage, quality: Int = 95) throws(ImagingError) -> [UInt8] {
+        guard image.channels == 1 || image.channels == 3 else {
+            throw ImagingError(path: "<jpeg>", message: "JPEG stores gray or RGB images, not \(image.channels) channels")
+        }
+        guard (1...100).contains(quality) else {
+            throw ImagingError(path: "<jpeg>", message: "JPEG quality must be 1...100, got \(quality)")
+        }
+        guard let handle = tjInitCompress() else {
+            throw ImagingError(path: "<jpeg>", message: "libjpeg-turbo could not start an encoder")
+        }
+        defer { tjDestroy(handle) }
+        let gray = image.channels == 1
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        var size: UInt = 0
+        let status = image.pixels.withUnsafeBufferPointer { src in
+            tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height),
+                        gray ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), &out, &size,
+                        gray ? Int32(TJSAMP_GRAY.rawValue) : Int32(TJSAMP_444.rawValue),
+                        Int32(quality), TJFLAG_ACCURATEDCT)
+        }
+        defer { if let out { tjFree(out) } }
+        guard status == 0, let out else {
+            throw ImagingError(path: "<jpeg>", message: "libjpeg-turbo could not encode: \(errorText(handle))")
+        }
+        return Array(UnsafeBufferPointer(start: out, count: Int(size)))
+    }
+
+    /// Writes a JPEG file atomically.
+    public static func write(_ image: RasterImage, to path: String, quality: Int = 95) throws(ImagingError) {
+        let bytes: [UInt8]
+        do { bytes = try encode(image, quality: quality) } catch {
+            throw ImagingError(path: path, message: error.message)
+        }
+        try writeFileAtomically(bytes, to: path)
+    }
+
+    private static func errorText(_ handle: tjhandle) -> String {
+        guard let c = tjGetErrorStr2(handle) else { return "unknown error" }
+        return String(cString: c)
+    }
+}

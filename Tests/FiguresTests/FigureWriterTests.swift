@@ -1,0 +1,101 @@
+@testable import Figures
+import Foundation
+import Imaging
+import Tensor
+import Testing
+
+private func scratch(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-figures-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+    try? FileManager.default.removeItem(at: dir)
+    return dir.path
+}
+
+@Test func writerMakesSVGPNGAndFrames() throws {
+    let dir = scratch("frames")
+    let writer = FigureWriter(directory: dir)
+    try writer.prepare()
+    let figure = try FigureCatalog.make(FigureRequest(id: "stride-2"))
+    let paths = try writer.write(figure)
+    let names = paths.map { ($0 as NSString).lastPathComponent }
+    #expect(names == ["stride-2.svg", "stride-2.png", "stride-2-frame-01.png", "stride-2-frame-02.png", "stride-2-frame-03.png", "stride-2-frame-04.png"])
+    let png = try PNGCodec.read(path: dir + "/stride-2.png")
+    #expect(Double(png.width) == figure.width && Double(png.height) == figure.height)
+    // Nothing but the figure's files: no temporary names left behind.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == names.sorted())
+}
+
+@Test func unknownIdListsTheKnownOnes() {
+    do {
+        _ = try FigureCatalog.make(FigureRequest(id: "conv-step-9"))
+        Issue.record("no error for an unknown id")
+    } catch {
+        #expect(error.message.contains("conv-step-9"))
+        #expect(error.hint?.contains("conv-step-1, conv-step-2") == true)
+    }
+}
+
+@Test func unwritableFolderIsOneErrorAndWritesNothing() throws {
+    let file = scratch("blocker")
+    try writeFileAtomically([1], to: file)
+    do {
+        try FigureBatch.run(ids: ["relu"], writer: FigureWriter(directory: file + "/figures"))
+        Issue.record("no error for a folder under a file")
+    } catch {
+        #expect(error.message.contains(file))
+    }
+}
+
+@Test func badArgumentNamesTheFigure() {
+    let bad = FigureRequest(id: "conv-step-1", positional: [.string("x")])
+    #expect(throws: FigureError.self) { try FigureCatalog.make(bad) }
+    let typo = FigureRequest(id: "conv-step-1", labelled: ["stpe": .int(1)])
+    do { _ = try FigureCatalog.make(typo); Issue.record("typo accepted") } catch {
+        #expect(error.message == "figure \"conv-step-1\" has no argument stpe")
+    }
+}
+
+@Test func stepFigureShowsTheEngineResult() throws {
+    // The tutorial's second window sums to 3: the figure says so because conv2d says so.
+    let x = try Tensor<Int>(rows: [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
+    let k = try Tensor<Int>(rows: [[1, 0, 1], [0, 1, 0], [1, 0, 1]])
+    let f = try FigureCatalog.make(FigureRequest(id: "conv-step-2", positional: [.intTensor(x), .intTensor(k)]))
+    #expect(f.svg.contains("1×1 + 1×0 + 0×1 + 1×0 + 1×1 + 1×0 + 0×1 + 1×0 + 1×1 = 3"))
+    // A different input changes the drawn result.
+    let y = try Tensor<Int>(rows: [[2, 2, 2, 0, 0], [0, 2, 2, 2, 0], [0, 0, 2, 2, 2], [0, 0, 2, 2, 0], [0, 2, 2, 0, 0]])
+    let g = try FigureCatalog.make(FigureRequest(id: "conv-step-2", positional: [.intTensor(y), .intTensor(k)]))
+    #expect(g.svg.contains("= 6</text>"))
+}
+
+@Test func maxPoolFigureGivesTheTutorialResult() throws {
+    let f = try FigureCatalog.make(FigureRequest(id: "maxpool-2x2"))
+    #expect(f.desc.contains("[[6, 8], [3, 4]]"))
+}
+
+@Test func receptiveFieldsGrowByTwoPerLayer() throws {
+    #expect(try ReceptiveFieldFigure.regions(layers: 3, kernel: 3) == [1, 3, 5, 7])
+    #expect(try ReceptiveFieldFigure.regions(layers: 2, kernel: 5) == [1, 5, 9])
+}
+
+@Test func architectureShapesFollowKerasRules() throws {
+    let rows = try LayerSpec.rows(LayerSpec.tutorialModel, stageOf: LayerSpec.tutorialStage)
+    #expect(rows.first { $0.name == "maxpool_2" }?.shape == [37, 37, 64])
+    #expect(rows.first { $0.name == "flatten" }?.shape == [10368])
+    let vgg = try LayerSpec.rows(LayerSpec.vgg16, stageOf: LayerSpec.vggStage)
+    #expect(vgg.filter { $0.type == "Conv2D" || $0.type == "Dense" }.count == 16)
+    #expect(vgg.first { $0.name == "block5_pool" }?.shape == [7, 7, 512])
+}
+
+@Test func animatedFigureLoopsOneFramePerWindow() throws {
+    let f = try FigureCatalog.make(FigureRequest(id: "conv-animation"))
+    #expect(f.frames.count == 9)
+    #expect(f.svg.components(separatedBy: "<animate ").count == 10)
+    #expect(f.svg.contains("repeatCount=\"indefinite\""))
+}
+
+@Test func rasterizerDrawsTextAndShapes() throws {
+    var doc = SVGDocument(width: 40, height: 20, title: "t", desc: "d")
+    doc.rect(x: 0, y: 0, width: 20, height: 20, fill: "#0072B2")
+    let image = try Rasterizer.rasterize(svg: doc.render(), width: 40, height: 20)
+    #expect(Array(image.pixels[0..<3]) == [0x00, 0x72, 0xB2])
+    #expect(Array(image.pixels[(30 * 3)..<(30 * 3 + 3)]) == [255, 255, 255])
+}
