@@ -1,3 +1,4 @@
+import Figures
 import Foundation
 
 /// What one cell did when run.
@@ -29,11 +30,42 @@ public final class LessonRunner {
     /// - Parameters:
     ///   - document: the lesson.
     ///   - stepPresenter: what `step` does; the default prints the windows as text.
-    public init(document: LessonDocument, stepPresenter: StepPresenter = TraceStepPresenter()) {
+    ///   - figureWriter: where `figure(...)` writes (from `cnnlearn figures`); nil = ids only.
+    public init(document: LessonDocument, stepPresenter: StepPresenter = TraceStepPresenter(), figureWriter: FigureWriter? = nil) {
         self.document = document
         let folder = (document.path as NSString).deletingLastPathComponent
         interpreter = Interpreter(file: document.path, baseDirectory: folder.isEmpty ? "." : folder,
-                                  stepPresenter: stepPresenter)
+                                  stepPresenter: stepPresenter, figureWriter: figureWriter)
+    }
+
+    /// Runs every lesson in `library` with figure output on (what `cnnlearn figures` needs):
+    /// returns the files written and a checker-style report of failing cells.
+    public static func writeFigures(library: LessonLibrary, writer: FigureWriter) -> (files: [String], report: Checker.Report) {
+        var files: [String] = []
+        var text = ""
+        var passed = 0, failed = 0
+        for entry in library.entries() {
+            let doc: LessonDocument
+            do {
+                doc = try LessonDocument(contentsOf: entry.path)
+            } catch {
+                text += error.description + "\n"
+                failed += 1
+                continue
+            }
+            let runner = LessonRunner(document: doc, figureWriter: writer)
+            for r in runner.runAll() {
+                if let e = r.error, !r.cell.options.contains(.error) {
+                    text += e.rendered(sourceLines: doc.lines)
+                    failed += 1
+                } else {
+                    passed += 1
+                }
+            }
+            files += runner.interpreter.writtenFigures
+        }
+        text += "\(passed) passed, \(failed) failed\n"
+        return (files, Checker.Report(text: text, passed: passed, failed: failed))
     }
 
     /// Runs one cell; never throws (an error is part of the result).

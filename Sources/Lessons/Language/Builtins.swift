@@ -6,8 +6,8 @@ struct Builtin: Sendable {
     let signature: String
     /// How many positional arguments it takes.
     let positional: ClosedRange<Int>
-    /// The labels it accepts.
-    let labels: [String]
+    /// The labels it accepts; nil = any (for `figure`, whose figures check their own).
+    let labels: [String]?
     let run: @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value
 }
 
@@ -15,7 +15,7 @@ struct Builtin: Sendable {
 enum Builtins {
     static let table: [String: Builtin] = {
         var t: [String: Builtin] = [:]
-        func add(_ name: String, _ sig: String, _ pos: ClosedRange<Int>, _ labels: [String] = [],
+        func add(_ name: String, _ sig: String, _ pos: ClosedRange<Int>, _ labels: [String]? = [],
                  _ run: @escaping @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value) {
             t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run)
         }
@@ -70,6 +70,9 @@ enum Builtins {
             guard (0...8).contains(n) else { throw LessonError("decimals must be between 0 and 8, got \(n)", at: loc) }
             it.formatter.decimals = n
             return .nothing
+        }
+        add("figure", "figure(\"id\", args..., label: value)", 1...64, nil) { a, it throws(LessonError) in
+            try FigureBuiltin.run(a, it)
         }
         // grad is evaluated by Interpreter.gradient, which records its expression on a tape;
         // this entry gives it a signature for hints and "did you mean" suggestions.

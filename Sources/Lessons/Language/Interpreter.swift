@@ -1,3 +1,4 @@
+import Figures
 import Tensor
 
 /// Runs cells of one lesson: names bound in one cell stay bound for the cells after it.
@@ -13,15 +14,21 @@ public final class Interpreter {
     public var formatter = ValueFormatter()
     /// What `step` does with the windows it walks through.
     public var stepPresenter: StepPresenter
+    /// Where `figure(...)` writes figures; nil = only check figure ids (what doc-tests do).
+    public var figureWriter: FigureWriter?
+    /// The files `figure(...)` has written so far.
+    public internal(set) var writtenFigures: [String] = []
     /// The text printed so far by the current cell.
     public private(set) var output = ""
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
 
-    public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter()) {
+    public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter(),
+                figureWriter: FigureWriter? = nil) {
         self.file = file
         self.baseDirectory = baseDirectory
         self.stepPresenter = stepPresenter
+        self.figureWriter = figureWriter
     }
 
     /// Runs one cell and returns what it printed. Statements before a failing one keep their effect.
@@ -125,8 +132,8 @@ public final class Interpreter {
         for a in args {
             let v = try evaluate(a.value)
             if let label = a.label {
-                guard builtin.labels.contains(label) else {
-                    let hint = closest(label, among: builtin.labels).map { "did you mean '\($0)'? " } ?? ""
+                if let allowed = builtin.labels, !allowed.contains(label) {
+                    let hint = closest(label, among: allowed).map { "did you mean '\($0)'? " } ?? ""
                     throw LessonError("\(name) has no argument labelled '\(label)'", at: a.location,
                                       hint: hint + "usage: \(builtin.signature)")
                 }

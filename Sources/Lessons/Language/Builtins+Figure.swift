@@ -1,0 +1,48 @@
+import Figures
+import Tensor
+
+/// `figure("id", args...)`: the tutorial's figures, drawn by module Figures.
+///
+/// With a `FigureWriter` (from `cnnlearn figures`) the figure is made and written; without one
+/// only the id is checked (an unknown id is an error listing the known ids). It prints nothing
+/// either way, so doc-tests do not depend on figure output.
+enum FigureBuiltin {
+    static func run(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
+        let (idValue, idLoc) = a.positional[0]
+        let id = try a.string(idValue, "the figure id", idLoc)
+        guard FigureCatalog.ids.contains(id) else {
+            let hint = closest(id, among: FigureCatalog.ids).map { "did you mean \"\($0)\"? " } ?? ""
+            throw LessonError("unknown figure id \"\(id)\"", at: idLoc, hint: hint + "known figures: \(FigureCatalog.ids.joined(separator: ", "))")
+        }
+        guard let writer = it.figureWriter else { return .nothing }
+        var positional: [FigureArgument] = []
+        for (v, loc) in a.positional.dropFirst() { positional.append(try argument(v, a, loc)) }
+        var labelled: [String: FigureArgument] = [:]
+        for (label, (v, loc)) in a.labelled { labelled[label] = try argument(v, a, loc) }
+        do {
+            let figure = try FigureCatalog.make(FigureRequest(id: id, positional: positional, labelled: labelled))
+            it.writtenFigures += try writer.write(figure)
+        } catch {
+            throw LessonError("figure \"\(id)\": \(error.message)", at: a.location, hint: error.hint)
+        }
+        return .nothing
+    }
+
+    /// A cell value as a figure argument.
+    static func argument(_ v: Value, _ a: CallArguments, _ loc: SourceLocation) throws(LessonError) -> FigureArgument {
+        switch v {
+        case .int(let i): return .int(i)
+        case .float(let f): return .float(Double(f))
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .intTensor(let t): return .intTensor(t)
+        case .floatTensor(let t): return .floatTensor(t)
+        case .shape(let s): return .list(s.map { .int($0) })
+        case .list(let items):
+            var out: [FigureArgument] = []
+            for i in items { out.append(try argument(i, a, loc)) }
+            return .list(out)
+        case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)
+        }
+    }
+}
