@@ -6,7 +6,9 @@ import NN
 @Test func binaryCrossEntropyClipsAsKeras() throws {
     let y = Tensor<Float>(shape: [4, 1], scalars: [1, 0, 1, 0])
     let p = Tensor<Float>(shape: [4, 1], scalars: [0.9, 0.2, 0, 1])
-    let expected = -(log(0.9) + log(0.8) + 2 * log(1e-7)) / 4
+    // As in Keras (float32), 1 - clip(1) is 1 - 0.99999988 = 1.19e-7, not 1e-7.
+    let top = Double(Float(1) - Metrics.epsilon)
+    let expected = -(log(Double(Float(0.9))) + log(1 - Double(Float(0.2))) + log(Double(Metrics.epsilon)) + log(1 - top)) / 4
     #expect(abs(Double(try Metrics.binaryCrossEntropy(labels: y, predictions: p)) - expected) < 1e-5)
     // The largest per-example loss is -log(1e-7), about 16.12.
     let worst = try Metrics.binaryCrossEntropy(labels: Tensor(shape: [1], scalars: [1]), predictions: Tensor(shape: [1], scalars: [0]))
