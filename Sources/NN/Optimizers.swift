@@ -42,19 +42,22 @@ public struct SGD: Optimizer {
     public mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError) {
         let (lr, mu, nest) = (learningRate, momentum, nesterov)
         var vel = velocity
+        velocity = []
+        defer { velocity = vel }
         try forEachPair(&weights, gradients) { k, w, g in
             if mu == 0 {
                 for i in w.indices { w[i] -= lr * g[i] }
                 return
             }
             if k == vel.count { vel.append([Float](repeating: 0, count: w.count)) }
-            for i in w.indices {
-                let m = mu * vel[k][i] - lr * g[i]
-                vel[k][i] = m
-                w[i] += nest ? mu * m - lr * g[i] : m
+            vel[k].withUnsafeMutableBufferPointer { v in
+                for i in w.indices {
+                    let m = mu * v[i] - lr * g[i]
+                    v[i] = m
+                    w[i] += nest ? mu * m - lr * g[i] : m
+                }
             }
         }
-        velocity = vel
     }
 }
 
@@ -75,6 +78,8 @@ public struct RMSprop: Optimizer {
     public mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError) {
         let (lr, rho, mu, eps, cen) = (learningRate, rho, momentum, epsilon, centered)
         var (vel, avg, mom) = (velocity, average, moment)
+        (velocity, average, moment) = ([], [], [])
+        defer { (velocity, average, moment) = (vel, avg, mom) }
         try forEachPair(&weights, gradients) { k, w, g in
             if k == vel.count {
                 for s in [0, 1, 2] {
@@ -101,7 +106,6 @@ public struct RMSprop: Optimizer {
                 }
             }
         }
-        (velocity, average, moment) = (vel, avg, mom)
     }
 }
 
@@ -124,22 +128,28 @@ public struct Adam: Optimizer {
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         let alpha = learningRate * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
         var (mm, vv) = (m, v)
+        (m, v) = ([], [])
+        defer { (m, v) = (mm, vv) }
         try forEachPair(&weights, gradients) { k, w, g in
             if k == mm.count {
                 mm.append([Float](repeating: 0, count: w.count))
                 vv.append([Float](repeating: 0, count: w.count))
             }
+            let n = w.count
             mm[k].withUnsafeMutableBufferPointer { pm in
                 vv[k].withUnsafeMutableBufferPointer { pv in
-                    for i in w.indices {
-                        pm[i] += (g[i] - pm[i]) * (1 - b1)
-                        pv[i] += (g[i] * g[i] - pv[i]) * (1 - b2)
-                        w[i] -= alpha * pm[i] / (pv[i].squareRoot() + eps)
+                    w.withUnsafeMutableBufferPointer { pw in
+                        g.withUnsafeBufferPointer { pg in
+                            for i in 0..<n {
+                                pm[i] += (pg[i] - pm[i]) * (1 - b1)
+                                pv[i] += (pg[i] * pg[i] - pv[i]) * (1 - b2)
+                                pw[i] -= alpha * pm[i] / (pv[i].squareRoot() + eps)
+                            }
+                        }
                     }
                 }
             }
         }
-        (m, v) = (mm, vv)
         iterations += 1
     }
 }

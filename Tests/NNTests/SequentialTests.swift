@@ -6,7 +6,7 @@ import NN
     let m = try Sequential(input: [28, 28, 1], layers: [
         Conv2D(8, kernelSize: (3, 3), activation: .relu), Conv2D(8, kernelSize: (3, 3)),
         MaxPooling2D(), AveragePooling2D(), Activation(.relu), GlobalAveragePooling2D(),
-        Dense(10), Dense(10, name: "dense_1"), Dropout(0.2), Dense(3),
+        Dense(10), Dense(10, name: "dense_1"), NN.Dropout(0.2), Dense(3),
     ])
     #expect(m.layers.map(\.name) == ["conv2d", "conv2d_1", "max_pooling2d", "average_pooling2d", "activation",
                                      "global_average_pooling2d", "dense", "dense_1", "dropout", "dense_2"])
@@ -42,6 +42,6 @@ import NN
     }
     #expect(throws: NNError.self) { try Sequential(input: [4, 4, 1], layers: [Conv2D(1, kernelSize: (5, 5))]) }
     #expect(throws: NNError.self) { try Sequential(input: [4], layers: [Dense(2, name: "a"), Dense(2, name: "a")]) }
-    #expect(throws: NNError.self) { try Sequential(input: [4], layers: [Dropout(1.0)]) }
+    #expect(throws: NNError.self) { try Sequential(input: [4], layers: [NN.Dropout(1.0)]) }
     #expect(throws: NNError.self) { try Sequential(layers: [Dense(2)]) }
 }
