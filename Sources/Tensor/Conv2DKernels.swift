@@ -15,9 +15,9 @@ enum Conv2DKernels {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let m = g.outputHeight * g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var out = [Float](repeating: 0, count: n * m * f)
+        var out = LargeArray.uninitializedFloats(n * m * f)  // sgemm (beta 0) writes every element
         let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = [Float](repeating: 0, count: chunk * m * kk)
+        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
                 cols.withUnsafeMutableBufferPointer { pc in
@@ -50,9 +50,9 @@ enum Conv2DKernels {
         let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
         let m = g.outputHeight * g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var dx = [Float](repeating: 0, count: n * g.inputHeight * g.inputWidth * c)
+        var dx = LargeArray.zeros(n * g.inputHeight * g.inputWidth * c)
         let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = [Float](repeating: 0, count: chunk * m * kk)
+        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
         dy.scalars.withUnsafeBufferPointer { pdy in
             k.scalars.withUnsafeBufferPointer { pk in
                 cols.withUnsafeMutableBufferPointer { pc in
@@ -80,7 +80,7 @@ enum Conv2DKernels {
         let kk = g.kernelHeight * g.kernelWidth * c
         var dk = [Float](repeating: 0, count: kk * f)
         let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = [Float](repeating: 0, count: chunk * m * kk)
+        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
                 cols.withUnsafeMutableBufferPointer { pc in

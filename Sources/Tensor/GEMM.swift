@@ -58,6 +58,7 @@ extension Tensor {
     ///
     /// `Int` is exact (checked loops, overflow throws); `Float` goes through `cblas_sgemm`
     /// (within a few ulps times sqrt(K) of a Double reference).
+    @_specialize(exported: true, where Scalar == Float)
     public func matmul(_ b: Tensor) throws(TensorError) -> Tensor {
         guard (1...2).contains(rank), (1...2).contains(b.rank) else {
             throw .shapeMismatch("matmul needs 1-D or 2-D tensors, got \(formatShape(shape)) and \(formatShape(b.shape))")

@@ -32,6 +32,7 @@ extension Tensor {
 
     /// The largest value in each window: (N,H,W,C) -> (N,OH,OW,C) (or the unbatched ranks).
     /// Exact for `Int`. On ties the first cell in row-major window order wins.
+    @_specialize(exported: true, where Scalar == Float)
     public func maxPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
         return try restorePoolingRank(x.maxPoolWithIndices(g).values)
@@ -39,6 +40,7 @@ extension Tensor {
 
     /// The mean of the real (unpadded) cells in each window, as Float:
     /// (N,H,W,C) -> (N,OH,OW,C). `Int` sums are exact, then divided in Double and rounded once.
+    @_specialize(exported: true, where Scalar == Float)
     public func avgPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor<Float> {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "avgPool")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -65,25 +67,41 @@ extension Tensor {
     }
 
     /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won.
+    /// Parallel over output rows; each row is written by one thread.
     func maxPoolWithIndices(_ g: WindowGeometry) -> (values: Tensor, indices: [Int]) {
-        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        let total = n * g.outputHeight * g.outputWidth * c
-        var values = [Scalar](repeating: .zero, count: total)
-        var indices = [Int](repeating: 0, count: total)
-        for b in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
-            let (y0, y1, x0, x1) = g.window(oy, ox)
-            let o = ((b * g.outputHeight + oy) * g.outputWidth + ox) * c
-            for ch in 0..<c {
-                var best = ((b * h + y0) * w + x0) * c + ch
-                for iy in y0..<y1 { for ix in x0..<x1 {
-                    let i = ((b * h + iy) * w + ix) * c + ch
-                    if scalars[i] > scalars[best] { best = i }
-                } }
-                values[o + ch] = scalars[best]
-                indices[o + ch] = best
+        let (h, w, c) = (shape[1], shape[2], shape[3])
+        let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let total = shape[0] * oh * ow * c
+        var indices = [Int]()
+        let values: [Scalar] = scalars.withUnsafeBufferPointer { src in
+            LargeArray.make(total) { (pv: UnsafeMutablePointer<Scalar>) in
+                indices = LargeArray.make(total) { (pi: UnsafeMutablePointer<Int>) in
+                    let box = UncheckedSendableBox(value: (src, pv, pi))
+                    Parallel.forRanges(shape[0] * oh, minimumChunk: 2) { rows in
+                        let (x, values, indices) = box.value
+                        for r in rows {
+                            let (b, oy) = (r / oh, r % oh)
+                            for ox in 0..<ow {
+                                let (y0, y1, x0, x1) = g.window(oy, ox)
+                                let o = (r * ow + ox) * c
+                                // Channels innermost (contiguous); cells in row-major window order,
+                                // so the first of equal values wins.
+                                let first = ((b * h + y0) * w + x0) * c
+                                for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = first + ch }
+                                for iy in y0..<y1 { for ix in x0..<x1 {
+                                    let cell = ((b * h + iy) * w + ix) * c
+                                    for ch in 0..<c where x[cell + ch] > values[o + ch] {
+                                        values[o + ch] = x[cell + ch]
+                                        indices[o + ch] = cell + ch
+                                    }
+                                } }
+                            }
+                        }
+                    }
+                }
             }
-        } } }
-        return (Tensor(shape: [n, g.outputHeight, g.outputWidth, c], scalars: values), indices)
+        }
+        return (Tensor(shape: [shape[0], oh, ow, c], scalars: values), indices)
     }
 }
 
@@ -101,8 +119,20 @@ extension Tensor where Scalar == Float {
     /// Gradient of max pooling: each output's gradient goes to the input cell that won.
     /// dy (N,OH,OW,C) and the winners' flat indices -> dx of `inputShape`.
     static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int], inputShape: [Int]) -> Tensor<Float> {
-        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        for (o, i) in indices.enumerated() { dx[i] += dy.scalars[o] }
+        var dx = LargeArray.zeros(inputShape.reduce(1, *))
+        let n = inputShape[0], perImage = dy.count / Swift.max(n, 1)
+        dx.withUnsafeMutableBufferPointer { pdx in
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                indices.withUnsafeBufferPointer { pi in
+                    // Winners of image b lie in image b, so images can be summed in parallel.
+                    let box = UncheckedSendableBox(value: (pdx, pdy, pi))
+                    Parallel.forEach(n) { b in
+                        let (dx, dy, idx) = box.value
+                        for o in (b * perImage)..<((b + 1) * perImage) { dx[idx[o]] += dy[o] }
+                    }
+                }
+            }
+        }
         return Tensor(shape: inputShape, scalars: dx)
     }
 

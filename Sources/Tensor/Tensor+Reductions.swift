@@ -14,6 +14,7 @@ extension Tensor {
 
     /// The sum over `axis` (or all elements). `Int` sums are exact or throw on overflow;
     /// `Float` sums accumulate in Double in index order and round once.
+    @_specialize(exported: true, where Scalar == Float)
     public func sum(axis: Int? = nil) throws(TensorError) -> Tensor {
         let l = try reductionLayout(axis, "sum")
         var out = [Scalar]()
@@ -37,6 +38,7 @@ extension Tensor {
 
     /// The arithmetic mean over `axis` (or all elements), as Float: the exact (Int) or
     /// Double-accumulated (Float) sum divided by the count, rounded once.
+    @_specialize(exported: true, where Scalar == Float)
     public func mean(axis: Int? = nil) throws(TensorError) -> Tensor<Float> {
         let l = try reductionLayout(axis, "mean")
         guard l.length > 0 else { throw .invalidArgument("mean of an empty axis of \(formatShape(shape))") }
@@ -60,6 +62,7 @@ extension Tensor {
     }
 
     /// The largest element over `axis` (or all elements); throws on an empty axis.
+    @_specialize(exported: true, where Scalar == Float)
     public func max(axis: Int? = nil) throws(TensorError) -> Tensor {
         let idx = try argmax(axis: axis)
         let l = try reductionLayout(axis, "max")
@@ -76,6 +79,7 @@ extension Tensor {
 
     /// The position of the largest element over `axis` (the first one on ties), or the flat
     /// row-major index when `axis` is nil; throws on an empty axis.
+    @_specialize(exported: true, where Scalar == Float)
     public func argmax(axis: Int? = nil) throws(TensorError) -> Tensor<Int> {
         let l = try reductionLayout(axis, "argmax")
         guard l.length > 0 else { throw .invalidArgument("argmax of an empty axis of \(formatShape(shape))") }

@@ -84,11 +84,11 @@ enum Primitive {
         case let .avgPool(geometry, inputShape):
             return [Tensor<Float>.avgPoolGradient(g, geometry, inputShape: inputShape)]
         case .relu(let x):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, x.scalars).map { $1 > 0 ? $0 : 0 })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, x.scalars) { $1 > 0 ? $0 : 0 })]
         case .sigmoid(let y):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, y.scalars).map { $0 * $1 * (1 - $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * $1 * (1 - $1) })]
         case .tanh(let y):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, y.scalars).map { $0 * (1 - $1 * $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * (1 - $1 * $1) })]
         case let .softmax(y, axis):
             let gy = try g.multiplying(y)
             let s = try expandReduced(gy.sum(axis: axis), to: y.shape, axis: axis)
@@ -106,7 +106,7 @@ enum Primitive {
             for (i, a) in axes.enumerated() { inverse[a] = i }
             return [try g.permuted(inverse)]
         case .dropout(let mask):
-            return [try g.multiplying(mask)]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, mask.scalars) { $0 * $1 })]
         case let .binaryCrossEntropy(p, t):
             let eps = Tensor<Float>.crossEntropyEpsilon
             let scale = g.scalars[0] / Float(p.count)

@@ -166,7 +166,7 @@ extension Tape {
         try check(x)
         let mask = try Tensor<Float>.dropoutMask(shape: x.shape, rate: rate, seed: seed)
         guard training else { return x }
-        return append(.dropout(mask: mask), inputs: [x], value: try x.tensor.multiplying(mask))
+        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
     }
 
     /// Mean binary cross-entropy of probabilities against targets (Keras clipping). Scalar.
