@@ -60,6 +60,13 @@ enum Im2Col {
                             continue
                         }
                         let rowBase = x + (n * h + iy) * w * c
+                        let firstX = g.inputColumn(ox, 0), lastX = g.inputColumn(ox, kw - 1)
+                        if g.dilationX == 1 && firstX >= 0 && lastX < w {
+                            // The whole window row is inside: one contiguous run of KW*C floats.
+                            dst.update(from: rowBase + firstX * c, count: kw * c)
+                            dst += kw * c
+                            continue
+                        }
                         for kx in 0..<kw {
                             let ix = g.inputColumn(ox, kx)
                             if ix < 0 || ix >= w {
@@ -92,6 +99,13 @@ enum Im2Col {
                         let iy = g.inputRow(oy, ky)
                         if iy < 0 || iy >= h { src += kw * c; continue }
                         let rowBase = dx + (n * h + iy) * w * c
+                        let firstX = g.inputColumn(ox, 0), lastX = g.inputColumn(ox, kw - 1)
+                        if g.dilationX == 1 && firstX >= 0 && lastX < w {
+                            let d = rowBase + firstX * c
+                            for i in 0..<(kw * c) { d[i] += src[i] }
+                            src += kw * c
+                            continue
+                        }
                         for kx in 0..<kw {
                             let ix = g.inputColumn(ox, kx)
                             if ix >= 0 && ix < w {

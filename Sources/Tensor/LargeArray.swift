@@ -6,13 +6,29 @@ import Foundation
 /// page costs more than the arithmetic of a convolution layer on this machine (81 ms against
 /// 17 ms for 92 MB, measured). Asking for transparent huge pages (`MADV_HUGEPAGE`) before
 /// the first touch makes those faults 512 times rarer. Contents are the same either way.
+///
+/// Training allocates the same large activations every step. glibc serves blocks over 32 MB
+/// with fresh `mmap` memory and unmaps it on free, so every step would fault and zero its
+/// activations again (44% of a pooling benchmark was the kernel's `clear_page`). The first
+/// large allocation therefore tells glibc (`mallopt`) to serve them from the heap and keep
+/// freed memory for reuse, as TensorFlow's own allocator does.
 enum LargeArray {
+    /// Done once, before the first large allocation.
+    static let heapForLargeBlocks: Bool = {
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
+        let mallopt = unsafeBitCast(sym, to: MallOpt.self)
+        let mmapMax: Int32 = -4, trimThreshold: Int32 = -1  // M_MMAP_MAX, M_TRIM_THRESHOLD in <malloc.h>
+        return mallopt(mmapMax, 0) == 1 && mallopt(trimThreshold, Int32.max) == 1
+    }()
+
     /// Arrays of at least this many bytes are advised to use huge pages.
     static let hugePageThreshold = 4 << 20
 
     /// An array of `count` trivial values (Int, Float), every one of which `fill` must write.
     static func make<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> [T] {
         if count == 0 { return [] }
+        if count * MemoryLayout<T>.stride >= hugePageThreshold { _ = heapForLargeBlocks }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             adviseHugePages(UnsafeMutableRawPointer(base), count * MemoryLayout<T>.stride)
