@@ -3,10 +3,19 @@ import CBLAS
 /// Single-precision matrix products: OpenBLAS `cblas_sgemm` and the plain reference loop it
 /// is tested against.
 ///
-/// All matrices are row-major. OpenBLAS splits a product over its threads by blocks of the
-/// output, never across the summed dimension, so results do not depend on thread timing.
+/// All matrices are row-major. OpenBLAS runs single-threaded and `sgemm` splits a large
+/// product itself into one block of output rows (or columns) per core, computed concurrently.
+/// Each output element is then computed by one thread with the summed dimension in order, so
+/// results never depend on thread timing. (OpenBLAS' own threads busy-wait with `sched_yield`
+/// between calls, which took 12% of a training step away from the packing loops.)
 public enum GEMM {
-    /// `C = alpha * op(A) * op(B) + beta * C` with op(A) (M,K), op(B) (K,N), C (M,N).
+    /// Done once before the first product: OpenBLAS to one thread (we parallelise ourselves).
+    static let singleThreadedBLAS: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// `C = alpha * op(A) * op(B) + beta * C` with op(A) (M,K), op(B) (K,N), C (M,N), on all cores.
     ///
     /// `transposeA` means `a` is stored (K,M); `transposeB` means `b` is stored (N,K).
     public static func sgemm(
@@ -20,13 +29,39 @@ public enum GEMM {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(transposeA ? m : k),
-                    b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+        _ = singleThreadedBLAS
+        let (lda, ldb, ldc) = (transposeA ? m : k, transposeB ? k : n, n)
+        let parts = Parallel.cores
+        let big = m * n * k >= 1 << 21
+        if parts > 1 && big && m >= 32 * parts {
+            let box = UncheckedSendableBox(value: (a, b, c))
+            Parallel.forEach(parts) { p in
+                let (a, b, c) = box.value
+                let lo = m * p / parts, hi = m * (p + 1) / parts
+                // Rows lo..<hi of op(A) and of C.
+                call(hi - lo, n, k, transposeA ? a + lo : a + lo * lda, lda, transposeA, b, ldb, transposeB,
+                     c + lo * ldc, ldc, alpha, beta)
+            }
+        } else if parts > 1 && big && n >= 32 * parts {
+            let box = UncheckedSendableBox(value: (a, b, c))
+            Parallel.forEach(parts) { p in
+                let (a, b, c) = box.value
+                let lo = n * p / parts, hi = n * (p + 1) / parts
+                // Columns lo..<hi of op(B) and of C.
+                call(m, hi - lo, k, a, lda, transposeA, transposeB ? b + lo * ldb : b + lo, ldb, transposeB,
+                     c + lo, ldc, alpha, beta)
+            }
+        } else {
+            call(m, n, k, a, lda, transposeA, b, ldb, transposeB, c, ldc, alpha, beta)
+        }
+    }
+
+    /// One single-threaded `cblas_sgemm` with explicit leading dimensions.
+    static func call(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ ta: Bool,
+                     _ b: UnsafePointer<Float>, _ ldb: Int, _ tb: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+                     _ alpha: Float, _ beta: Float) {
+        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// The plain triple loop with a Double accumulator: the reference for `sgemm`.
@@ -48,8 +83,6 @@ public enum GEMM {
         return c
     }
 
-    /// Uses every core for OpenBLAS (call once at start-up; the default already does).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 }
 
 extension Tensor {

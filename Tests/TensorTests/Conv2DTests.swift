@@ -42,6 +42,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 2, h: 9, w: 8, c: 4, kh: 3, kw: 2, f: 3, stride: (2, 1), dilation: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
         ConvCase(n: 1, h: 8, w: 8, c: 5, kh: 1, kw: 1, f: 7, stride: (3, 3), dilation: (1, 1), padding: .valid),
         ConvCase(n: 4, h: 10, w: 11, c: 3, kh: 5, kw: 4, f: 6, stride: (3, 2), dilation: (1, 2), padding: .same),
+        // Large enough that sgemm splits the product across cores.
+        ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
 }
 
@@ -121,6 +123,23 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let k = Tensor<Int>(repeating: 1, shape: [3, 3])
         #expect(try y.conv2dTranspose(k, stride: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 0, right: 0)).shape == [6, 7])
         #expect(try y.conv2dTranspose(k, stride: (2, 2), padding: .same).shape == [6, 6])
+    }
+
+    static let gemmCases: [(Int, Int, Int, Bool, Bool)] = [
+        (1, 1, 1, false, false), (3, 5, 2, true, false), (256, 64, 200, false, false), (256, 64, 200, true, true),
+        (8, 512, 600, false, true), (8, 512, 600, true, false), (300, 9, 1000, true, false),
+    ]
+
+    @Test(arguments: gemmCases) func sgemmMatchesReference(_ t: (Int, Int, Int, Bool, Bool)) throws {
+        let (m, n, k, ta, tb) = t
+        let a = randomTensor([m * k], seed: 31), b = randomTensor([k * n], seed: 32)
+        var c = [Float](repeating: 0, count: m * n)
+        a.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+            GEMM.sgemm(m: m, n: n, k: k, pa.baseAddress!, transposeA: ta, pb.baseAddress!, transposeB: tb, pc.baseAddress!)
+        } } }
+        let r = GEMM.reference(m: m, n: n, k: k, a.scalars, transposeA: ta, b.scalars, transposeB: tb)
+        // |a|, |b| < 1: the Float sum of K products is within 1e-6 * K of the exact one here.
+        #expect(maxAbsDifference(c, r) < 1e-6 * Double(k) + 1e-6)
     }
 
     @Test func matmulFloatMatchesReference() throws {
