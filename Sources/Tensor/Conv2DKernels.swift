@@ -102,14 +102,26 @@ enum Conv2DKernels {
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }
 
-    /// The gradient in the bias: dy (N,OH,OW,F) -> (F), summed over rows in order.
+    /// The gradient in the bias: dy (N,OH,OW,F) -> (F). Rows are summed in Double in 8 fixed
+    /// blocks (concurrently), then the blocks in order, so the result does not depend on cores.
     static func biasGradient(_ dy: Tensor<Float>) -> Tensor<Float> {
-        let f = dy.shape.last ?? 1
-        var db = [Double](repeating: 0, count: f)
-        let rows = dy.count / Swift.max(f, 1)
+        let f = Swift.max(dy.shape.last ?? 1, 1)
+        let rows = dy.count / f
+        let blocks = 8
+        var partial = [Double](repeating: 0, count: blocks * f)
         dy.scalars.withUnsafeBufferPointer { p in
-            for r in 0..<rows { for j in 0..<f { db[j] += Double(p[r * f + j]) } }
+            partial.withUnsafeMutableBufferPointer { q in
+                let box = UncheckedSendableBox(value: (p, q))
+                Parallel.forEach(blocks) { blk in
+                    let (p, q) = box.value
+                    for r in (rows * blk / blocks)..<(rows * (blk + 1) / blocks) {
+                        for j in 0..<f { q[blk * f + j] += Double(p[r * f + j]) }
+                    }
+                }
+            }
         }
+        var db = [Double](repeating: 0, count: f)
+        for blk in 0..<blocks { for j in 0..<f { db[j] += partial[blk * f + j] } }
         return Tensor(shape: [f], scalars: db.map { Float($0) })
     }
 }
