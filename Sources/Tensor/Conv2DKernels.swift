@@ -3,39 +3,67 @@
 ///
 /// Shapes: input x (N,H,W,C), kernel (KH,KW,C,F), output y (N,OH,OW,F). With M = OH*OW rows
 /// per image and KK = KH*KW*C:
-/// - forward:          y[chunk] = cols[chunk] (M,KK) * K (KK,F)
+/// - forward:          y[chunk] = bias + cols[chunk] (M,KK) * K (KK,F)
 /// - input gradient:   dx += col2im(dy[chunk] (M,F) * K^T (F,KK))   (also conv2dTranspose)
 /// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
-/// Chunks run in order and OpenBLAS never splits the summed dimension across threads, so
-/// every result is reproducible bit for bit. Tested against the plain loops in
-/// `conv2dReference`, `conv2dTransposeReference` and `conv2dKernelGradientReference`.
+///
+/// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
+/// GEMM, unpack) by one thread with single-threaded OpenBLAS, so packed columns stay in that
+/// core's cache. The kernel gradient adds the blocks' partial sums in block order. Nothing
+/// depends on thread timing or on the number of cores: results are reproducible bit for bit.
+/// A single image falls back to one block with every step parallel inside. Tested against
+/// the plain loops in `conv2dReference`, `conv2dTransposeReference` and
+/// `conv2dKernelGradientReference`.
 enum Conv2DKernels {
+    /// How many image blocks a batch is cut into (fixed, so results do not depend on cores).
+    static let parts = 2
+    /// Column buffer size per block, in floats (16 MB).
+    static let chunkBudget = 4 << 20
+
+    /// The image blocks of a batch of `n`: `parts` blocks, or one when `n` < `parts`.
+    static func blocks(_ n: Int) -> [Range<Int>] {
+        let p = n >= parts ? parts : 1
+        return (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
+    }
+
     /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F).
     static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let m = g.outputHeight * g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var out = LargeArray.uninitializedFloats(n * m * f)  // sgemm (beta 0) writes every element
-        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
+        var out = LargeArray.uninitializedFloats(n * m * f)
+        let blocks = blocks(n)
+        let inside = blocks.count == 1  // parallel inside each step instead of across blocks
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
-                cols.withUnsafeMutableBufferPointer { pc in
-                    out.withUnsafeMutableBufferPointer { po in
-                        guard let xp = px.baseAddress, let kp = pk.baseAddress, let cp = pc.baseAddress,
-                              let op = po.baseAddress else { return }
-                        var n0 = 0
-                        while n0 < n {
-                            let n1 = Swift.min(n, n0 + chunk)
-                            Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp)
-                            GEMM.sgemm(m: (n1 - n0) * m, n: f, k: kk, cp, kp, op + n0 * m * f)
-                            n0 = n1
-                        }
-                        if let bias {
-                            bias.scalars.withUnsafeBufferPointer { pb in
-                                Parallel.forRanges(n * m, minimumChunk: 256) { rows in
-                                    for r in rows { for j in 0..<f { op[r * f + j] += pb[j] } }
+                out.withUnsafeMutableBufferPointer { po in
+                    let box = UncheckedSendableBox(value: (px, pk, po, bias))
+                    Parallel.forEach(blocks.count) { b in
+                        let (px, pk, po, bias) = box.value
+                        guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
+                        let images = blocks[b]
+                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
+                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
+                        cols.withUnsafeMutableBufferPointer { pc in
+                            guard let cp = pc.baseAddress else { return }
+                            var n0 = images.lowerBound
+                            while n0 < images.upperBound {
+                                let n1 = Swift.min(images.upperBound, n0 + chunk)
+                                let rows = (n1 - n0) * m
+                                let y = op + n0 * m * f
+                                if let bias {
+                                    bias.scalars.withUnsafeBufferPointer { pb in
+                                        guard let bp = pb.baseAddress else { return }
+                                        for r in 0..<rows { (y + r * f).update(from: bp, count: f) }
+                                    }
                                 }
+                                Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp, parallel: inside)
+                                if inside {
+                                    GEMM.sgemm(m: rows, n: f, k: kk, cp, kp, y, beta: bias == nil ? 0 : 1)
+                                } else {
+                                    GEMM.call(rows, f, kk, cp, kk, false, kp, f, false, y, f, 1, bias == nil ? 0 : 1)
+                                }
+                                n0 = n1
                             }
                         }
                     }
@@ -50,21 +78,35 @@ enum Conv2DKernels {
         let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
         let m = g.outputHeight * g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var dx = LargeArray.zeros(n * g.inputHeight * g.inputWidth * c)
-        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
+        let imageSize = g.inputHeight * g.inputWidth * c
+        var dx = LargeArray.uninitializedFloats(n * imageSize)
+        let blocks = blocks(n)
+        let inside = blocks.count == 1
         dy.scalars.withUnsafeBufferPointer { pdy in
             k.scalars.withUnsafeBufferPointer { pk in
-                cols.withUnsafeMutableBufferPointer { pc in
-                    dx.withUnsafeMutableBufferPointer { pdx in
-                        guard let dyp = pdy.baseAddress, let kp = pk.baseAddress, let cp = pc.baseAddress,
-                              let dxp = pdx.baseAddress else { return }
-                        var n0 = 0
-                        while n0 < n {
-                            let n1 = Swift.min(n, n0 + chunk)
-                            GEMM.sgemm(m: (n1 - n0) * m, n: kk, k: f, dyp + n0 * m * f, kp, transposeB: true, cp)
-                            Im2Col.unpack(cp, channels: c, g, images: n0, n1, into: dxp)
-                            n0 = n1
+                dx.withUnsafeMutableBufferPointer { pdx in
+                    let box = UncheckedSendableBox(value: (pdy, pk, pdx))
+                    Parallel.forEach(blocks.count) { b in
+                        let (pdy, pk, pdx) = box.value
+                        guard let dyp = pdy.baseAddress, let kp = pk.baseAddress, let dxp = pdx.baseAddress else { return }
+                        let images = blocks[b]
+                        (dxp + images.lowerBound * imageSize).initialize(repeating: 0, count: images.count * imageSize)
+                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
+                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
+                        cols.withUnsafeMutableBufferPointer { pc in
+                            guard let cp = pc.baseAddress else { return }
+                            var n0 = images.lowerBound
+                            while n0 < images.upperBound {
+                                let n1 = Swift.min(images.upperBound, n0 + chunk)
+                                let rows = (n1 - n0) * m
+                                if inside {
+                                    GEMM.sgemm(m: rows, n: kk, k: f, dyp + n0 * m * f, kp, transposeB: true, cp)
+                                } else {
+                                    GEMM.call(rows, kk, f, dyp + n0 * m * f, f, false, kp, f, true, cp, kk, 1, 0)
+                                }
+                                Im2Col.unpack(cp, channels: c, g, images: n0, n1, into: dxp, parallel: inside)
+                                n0 = n1
+                            }
                         }
                     }
                 }
@@ -78,26 +120,44 @@ enum Conv2DKernels {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         let m = g.outputHeight * g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var dk = [Float](repeating: 0, count: kk * f)
-        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: n)
-        var cols = LargeArray.uninitializedFloats(chunk * m * kk)  // scratch, written before read
+        let blocks = blocks(n)
+        let inside = blocks.count == 1
+        var partial = [Float](repeating: 0, count: blocks.count * kk * f)
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
-                cols.withUnsafeMutableBufferPointer { pc in
-                    dk.withUnsafeMutableBufferPointer { pdk in
-                        guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let cp = pc.baseAddress,
-                              let dkp = pdk.baseAddress else { return }
-                        var n0 = 0
-                        while n0 < n {
-                            let n1 = Swift.min(n, n0 + chunk)
-                            Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp)
-                            GEMM.sgemm(m: kk, n: f, k: (n1 - n0) * m, cp, transposeA: true, dyp + n0 * m * f, dkp,
-                                       beta: n0 == 0 ? 0 : 1)
-                            n0 = n1
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let box = UncheckedSendableBox(value: (px, pdy, pp))
+                    Parallel.forEach(blocks.count) { b in
+                        let (px, pdy, pp) = box.value
+                        guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
+                        let dk = pk + b * kk * f
+                        let images = blocks[b]
+                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
+                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
+                        cols.withUnsafeMutableBufferPointer { pc in
+                            guard let cp = pc.baseAddress else { return }
+                            var n0 = images.lowerBound
+                            while n0 < images.upperBound {
+                                let n1 = Swift.min(images.upperBound, n0 + chunk)
+                                let rows = (n1 - n0) * m
+                                Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp, parallel: inside)
+                                let beta: Float = n0 == images.lowerBound ? 0 : 1
+                                if inside {
+                                    GEMM.sgemm(m: kk, n: f, k: rows, cp, transposeA: true, dyp + n0 * m * f, dk, beta: beta)
+                                } else {
+                                    GEMM.call(kk, f, rows, cp, kk, true, dyp + n0 * m * f, f, false, dk, f, 1, beta)
+                                }
+                                n0 = n1
+                            }
                         }
                     }
                 }
             }
+        }
+        // Blocks are added in order.
+        var dk = Array(partial[0..<(kk * f)])
+        for b in 1..<Swift.max(blocks.count, 1) {
+            for i in 0..<(kk * f) { dk[i] += partial[b * kk * f + i] }
         }
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }

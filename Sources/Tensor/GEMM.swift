@@ -60,6 +60,7 @@ public enum GEMM {
     static func call(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ ta: Bool,
                      _ b: UnsafePointer<Float>, _ ldb: Int, _ tb: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
                      _ alpha: Float, _ beta: Float) {
+        _ = singleThreadedBLAS
         cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -42,11 +42,12 @@ enum Im2Col {
     /// Packs images `n0..<n1` of `x` (N,H,W,C) into `cols` ((n1-n0)*OH*OW, KH*KW*C); padded
     /// cells are zero. Parallel over output rows.
     static func pack(_ x: UnsafePointer<Float>, channels c: Int, _ g: WindowGeometry,
-                     images n0: Int, _ n1: Int, into cols: UnsafeMutablePointer<Float>) {
+                     images n0: Int, _ n1: Int, into cols: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let (h, w, oh, ow) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let kk = kh * kw * c
-        Parallel.forRanges((n1 - n0) * oh, minimumChunk: 4) { rows in
+        let rowCount = (n1 - n0) * oh
+        Parallel.forRanges(rowCount, minimumChunk: parallel ? 4 : Swift.max(rowCount, 1)) { rows in
             for r in rows {
                 let (ln, oy) = (r / oh, r % oh)
                 let n = n0 + ln
@@ -86,11 +87,11 @@ enum Im2Col {
     /// (N,H,W,C), which must hold zeros (or a value to add to) there; padded cells are dropped.
     /// Parallel over images; each image is summed in a fixed order.
     static func unpack(_ cols: UnsafePointer<Float>, channels c: Int, _ g: WindowGeometry,
-                       images n0: Int, _ n1: Int, into dx: UnsafeMutablePointer<Float>) {
+                       images n0: Int, _ n1: Int, into dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let (h, w, oh, ow) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let kk = kh * kw * c
-        Parallel.forEach(n1 - n0) { ln in
+        let body = { (ln: Int) in
             let n = n0 + ln
             for oy in 0..<oh {
                 for ox in 0..<ow {
@@ -118,11 +119,12 @@ enum Im2Col {
                 }
             }
         }
+        if parallel { Parallel.forEach(n1 - n0, body) } else { for ln in 0..<(n1 - n0) { body(ln) } }
     }
 
     /// How many images to pack at once so a column buffer stays near 8M floats (32 MB).
-    static func imagesPerChunk(_ g: WindowGeometry, channels c: Int, batch: Int) -> Int {
+    static func imagesPerChunk(_ g: WindowGeometry, channels c: Int, batch: Int, budget: Int = 8 << 20) -> Int {
         let perImage = Swift.max(1, g.outputHeight * g.outputWidth * g.kernelHeight * g.kernelWidth * c)
-        return Swift.max(1, Swift.min(batch, (8 << 20) / perImage))
+        return Swift.max(1, Swift.min(batch, budget / perImage))
     }
 }
