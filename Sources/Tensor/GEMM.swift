@@ -65,6 +65,28 @@ public enum GEMM {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// op(A) (M,K) times op(B) (K,N) for 2-D Float tensors, without materialising a
+    /// transpose: `transposeA` reads `a` (K,M) as its transpose, `transposeB` reads `b` (N,K).
+    /// - Precondition: the inner extents agree (callers have checked the shapes).
+    static func product(_ a: Tensor<Float>, _ b: Tensor<Float>, transposeA: Bool = false, transposeB: Bool = false) -> Tensor<Float> {
+        let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "product of \(formatShape(a.shape)) and \(formatShape(b.shape))")
+        var c = LargeArray.uninitializedFloats(m * n)
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    guard let ap = pa.baseAddress, let bp = pb.baseAddress, let cp = pc.baseAddress else {
+                        pc.update(repeating: 0)  // an empty operand: a zero product
+                        return
+                    }
+                    sgemm(m: m, n: n, k: k, ap, transposeA: transposeA, bp, transposeB: transposeB, cp)
+                }
+            }
+        }
+        return Tensor(shape: [m, n], scalars: c)
+    }
+
     /// The plain triple loop with a Double accumulator: the reference for `sgemm`.
     /// Returns op(A) (M,K) times op(B) (K,N) as (M,N) Doubles.
     public static func reference(m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool = false,
@@ -105,18 +127,10 @@ extension Tensor {
         var outShape = [Int]()
         if rank == 2 { outShape.append(m) }
         if b.rank == 2 { outShape.append(n) }
-        if let fa = self as? Tensor<Float>, let fb = b as? Tensor<Float> {
-            var c = [Float](repeating: 0, count: m * n)
-            fa.scalars.withUnsafeBufferPointer { pa in
-                fb.scalars.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        if let a = pa.baseAddress, let bb = pb.baseAddress, let cc = pc.baseAddress {
-                            GEMM.sgemm(m: m, n: n, k: k, a, bb, cc)
-                        }
-                    }
-                }
-            }
-            if let r = Tensor<Float>(shape: outShape, scalars: c) as? Tensor { return r }
+        if let fa = self as? Tensor<Float>, let fb = b as? Tensor<Float>,
+           let fa2 = try? fa.reshaped([m, k]), let fb2 = try? fb.reshaped([k, n]),
+           let r = try? GEMM.product(fa2, fb2).reshaped(outShape) as? Tensor {
+            return r
         }
         var c = [Scalar](repeating: .zero, count: m * n)
         for i in 0..<m {

@@ -17,7 +17,7 @@ import Foundation
 /// | conv2dTranspose    | col2im(y K^T)                    | dy = conv2d(g, K), dK = im2col(g)^T y               |
 /// | maxPool            | window max                       | g routed to the winning cell                        |
 /// | avgPool            | window mean over real cells      | g shared equally by the window's real cells         |
-/// | relu(x)            | max(x, 0)                        | g * (x > 0)                                         |
+/// | relu(x)            | max(x, 0)                        | g * (y > 0)  (y > 0 exactly where x > 0)            |
 /// | sigmoid(x)         | 1/(1+e^-x)                       | g * y * (1 - y)                                     |
 /// | tanh(x)            | tanh x                           | g * (1 - y^2)                                       |
 /// | softmax(x, axis)   | e^x / sum e^x                    | y * (g - sum(g*y, axis))                            |
@@ -39,7 +39,7 @@ enum Primitive {
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
     case maxPool(indices: [Int], inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
-    case relu(Tensor<Float>)
+    case relu(output: Tensor<Float>)
     case sigmoid(output: Tensor<Float>)
     case tanh(output: Tensor<Float>)
     case softmax(output: Tensor<Float>, axis: Int)
@@ -70,7 +70,8 @@ enum Primitive {
             return [want(0) ? try unbroadcast(g.dividing(b), to: a.shape) : none,
                     want(1) ? try unbroadcast(g.multiplying(a).dividing(b.multiplying(b)).negated(), to: b.shape) : none]
         case let .matmul(a, b):
-            return [want(0) ? try g.matmul(b.transposed()) : none, want(1) ? try a.transposed().matmul(g) : none]
+            return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
+                    want(1) ? GEMM.product(a, g, transposeA: true) : none]
         case let .conv2d(x, k, hasBias, geometry):
             var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none,
                        want(1) ? Conv2DKernels.kernelGradient(x, g, geometry) : none]
@@ -83,8 +84,9 @@ enum Primitive {
             return [Tensor<Float>.maxPoolGradient(g, indices: indices, inputShape: inputShape)]
         case let .avgPool(geometry, inputShape):
             return [Tensor<Float>.avgPoolGradient(g, geometry, inputShape: inputShape)]
-        case .relu(let x):
-            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, x.scalars) { $1 > 0 ? $0 : 0 })]
+        case .relu(let y):
+            // Saving the output, not the input, lets the input (a conv output) be freed.
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $1 > 0 ? $0 : 0 })]
         case .sigmoid(let y):
             return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * $1 * (1 - $1) })]
         case .tanh(let y):

@@ -111,7 +111,8 @@ extension Tape {
 
     public func relu(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
-        return append(.relu(x.tensor), inputs: [x], value: x.tensor.relu())
+        let y = x.tensor.relu()
+        return append(.relu(output: y), inputs: [x], value: y)
     }
 
     public func sigmoid(_ x: Variable) throws(TensorError) -> Variable {
