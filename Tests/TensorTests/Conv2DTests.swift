@@ -151,3 +151,20 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         }
     }
 }
+
+@Suite struct DeterminismTests {
+    @Test func repeatedRunsGiveTheSameBits() throws {
+        // Large enough for the per-block threads and the split GEMMs.
+        let x = randomTensor([5, 24, 24, 8], seed: 41)
+        let k = randomTensor([3, 3, 8, 16], seed: 42), b = randomTensor([16], seed: 43)
+        func run() throws -> [Tensor<Float>] {
+            let tape = Tape()
+            let (xv, kv, bv) = (tape.variable(x), tape.variable(k), tape.variable(b))
+            let y = try tape.maxPool(tape.relu(tape.conv2d(xv, kv, bias: bv, padding: .same)), size: (2, 2))
+            let loss = try tape.sum(tape.multiply(y, tape.constant(randomTensor(y.shape, seed: 44))))
+            return [y.tensor] + (try tape.gradients(of: loss, wrt: [xv, kv, bv]))
+        }
+        let first = try run()
+        for _ in 0..<3 { #expect(try run() == first) }
+    }
+}
