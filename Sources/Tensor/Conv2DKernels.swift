@@ -8,8 +8,8 @@
 /// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
 ///
 /// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
-/// GEMM, unpack) by one thread with single-threaded OpenBLAS, so packed columns stay in that
-/// core's cache. The kernel gradient adds the blocks' partial sums in block order. Nothing
+/// GEMM, unpack) by one thread with single-threaded OpenBLAS, in chunks of output rows small
+/// enough (2 MB of columns) that packed columns are still in that core's cache when used. The kernel gradient adds the blocks' partial sums in block order. Nothing
 /// depends on thread timing or on the number of cores: results are reproducible bit for bit.
 /// A single image falls back to one block with every step parallel inside. Tested against
 /// the plain loops in `conv2dReference`, `conv2dTransposeReference` and
@@ -17,22 +17,50 @@
 enum Conv2DKernels {
     /// How many image blocks a batch is cut into (fixed, so results do not depend on cores).
     static let parts = 2
-    /// Column buffer size per block, in floats (16 MB).
-    static let chunkBudget = 4 << 20
+    /// Column buffer size per chunk, in floats.
+    static let chunkBudget = 1 << 19
 
-    /// The image blocks of a batch of `n`: `parts` blocks, or one when `n` < `parts`.
-    static func blocks(_ n: Int) -> [Range<Int>] {
+    /// The output-row ranges (row r = n*OH + oy) of the image blocks of a batch of `n`:
+    /// `parts` blocks, or one when `n` < `parts`.
+    static func blocks(_ n: Int, _ g: WindowGeometry) -> [Range<Int>] {
         let p = n >= parts ? parts : 1
-        return (0..<p).map { (n * $0 / p)..<(n * ($0 + 1) / p) }
+        return (0..<p).map { (n * $0 / p * g.outputHeight)..<(n * ($0 + 1) / p * g.outputHeight) }
+    }
+
+    /// Calls `body(chunkRows, cols)` for consecutive chunks of `rows`, with a column buffer
+    /// of this thread's own.
+    static func chunks(_ rows: Range<Int>, _ g: WindowGeometry, channels c: Int,
+                       _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let per = Im2Col.rowsPerChunk(g, channels: c, budget: chunkBudget)
+        var cols = LargeArray.uninitializedFloats(Swift.min(per, rows.count) * g.outputWidth * g.kernelHeight * g.kernelWidth * c)
+        cols.withUnsafeMutableBufferPointer { pc in
+            guard let cp = pc.baseAddress else { return }
+            var r0 = rows.lowerBound
+            while r0 < rows.upperBound {
+                let r1 = Swift.min(rows.upperBound, r0 + per)
+                body(r0..<r1, cp)
+                r0 = r1
+            }
+        }
+    }
+
+    /// op(A) (M,K) times op(B) (K,N) into C: all cores when `parallel`, else this thread only.
+    static func gemm(_ parallel: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ ta: Bool,
+                     _ b: UnsafePointer<Float>, _ tb: Bool, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+        if parallel {
+            GEMM.sgemm(m: m, n: n, k: k, a, transposeA: ta, b, transposeB: tb, c, beta: beta)
+        } else {
+            GEMM.call(m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n, 1, beta)
+        }
     }
 
     /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F).
     static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
-        let m = g.outputHeight * g.outputWidth
+        let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        var out = LargeArray.uninitializedFloats(n * m * f)
-        let blocks = blocks(n)
+        var out = LargeArray.uninitializedFloats(n * g.outputHeight * ow * f)
+        let blocks = blocks(n, g)
         let inside = blocks.count == 1  // parallel inside each step instead of across blocks
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
@@ -41,46 +69,33 @@ enum Conv2DKernels {
                     Parallel.forEach(blocks.count) { b in
                         let (px, pk, po, bias) = box.value
                         guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
-                        let images = blocks[b]
-                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
-                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
-                        cols.withUnsafeMutableBufferPointer { pc in
-                            guard let cp = pc.baseAddress else { return }
-                            var n0 = images.lowerBound
-                            while n0 < images.upperBound {
-                                let n1 = Swift.min(images.upperBound, n0 + chunk)
-                                let rows = (n1 - n0) * m
-                                let y = op + n0 * m * f
-                                if let bias {
-                                    bias.scalars.withUnsafeBufferPointer { pb in
-                                        guard let bp = pb.baseAddress else { return }
-                                        for r in 0..<rows { (y + r * f).update(from: bp, count: f) }
-                                    }
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            let m = rows.count * ow
+                            let y = op + rows.lowerBound * ow * f
+                            if let bias {
+                                bias.scalars.withUnsafeBufferPointer { pb in
+                                    guard let bp = pb.baseAddress else { return }
+                                    for r in 0..<m { (y + r * f).update(from: bp, count: f) }
                                 }
-                                Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp, parallel: inside)
-                                if inside {
-                                    GEMM.sgemm(m: rows, n: f, k: kk, cp, kp, y, beta: bias == nil ? 0 : 1)
-                                } else {
-                                    GEMM.call(rows, f, kk, cp, kk, false, kp, f, false, y, f, 1, bias == nil ? 0 : 1)
-                                }
-                                n0 = n1
                             }
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
+                            gemm(inside, m, f, kk, cols, false, kp, false, y, beta: bias == nil ? 0 : 1)
                         }
                     }
                 }
             }
         }
-        return Tensor(shape: [n, g.outputHeight, g.outputWidth, f], scalars: out)
+        return Tensor(shape: [n, g.outputHeight, ow, f], scalars: out)
     }
 
     /// The adjoint of `forward` in x: dy (N,OH,OW,F), kernel (KH,KW,C,F) -> dx (N,H,W,C).
     static func inputGradient(_ dy: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
         let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
-        let m = g.outputHeight * g.outputWidth
+        let (oh, ow) = (g.outputHeight, g.outputWidth)
         let kk = g.kernelHeight * g.kernelWidth * c
         let imageSize = g.inputHeight * g.inputWidth * c
         var dx = LargeArray.uninitializedFloats(n * imageSize)
-        let blocks = blocks(n)
+        let blocks = blocks(n, g)
         let inside = blocks.count == 1
         dy.scalars.withUnsafeBufferPointer { pdy in
             k.scalars.withUnsafeBufferPointer { pk in
@@ -89,24 +104,11 @@ enum Conv2DKernels {
                     Parallel.forEach(blocks.count) { b in
                         let (pdy, pk, pdx) = box.value
                         guard let dyp = pdy.baseAddress, let kp = pk.baseAddress, let dxp = pdx.baseAddress else { return }
-                        let images = blocks[b]
+                        let images = (blocks[b].lowerBound / oh)..<(blocks[b].upperBound / oh)
                         (dxp + images.lowerBound * imageSize).initialize(repeating: 0, count: images.count * imageSize)
-                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
-                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
-                        cols.withUnsafeMutableBufferPointer { pc in
-                            guard let cp = pc.baseAddress else { return }
-                            var n0 = images.lowerBound
-                            while n0 < images.upperBound {
-                                let n1 = Swift.min(images.upperBound, n0 + chunk)
-                                let rows = (n1 - n0) * m
-                                if inside {
-                                    GEMM.sgemm(m: rows, n: kk, k: f, dyp + n0 * m * f, kp, transposeB: true, cp)
-                                } else {
-                                    GEMM.call(rows, kk, f, dyp + n0 * m * f, f, false, kp, f, true, cp, kk, 1, 0)
-                                }
-                                Im2Col.unpack(cp, channels: c, g, images: n0, n1, into: dxp, parallel: inside)
-                                n0 = n1
-                            }
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            gemm(inside, rows.count * ow, kk, f, dyp + rows.lowerBound * ow * f, false, kp, true, cols, beta: 0)
+                            Im2Col.unpack(cols, channels: c, g, rows: rows, into: dxp)
                         }
                     }
                 }
@@ -118,9 +120,9 @@ enum Conv2DKernels {
     /// The gradient in the kernel: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F).
     static func kernelGradient(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
-        let m = g.outputHeight * g.outputWidth
+        let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        let blocks = blocks(n)
+        let blocks = blocks(n, g)
         let inside = blocks.count == 1
         var partial = [Float](repeating: 0, count: blocks.count * kk * f)
         x.scalars.withUnsafeBufferPointer { px in
@@ -131,24 +133,10 @@ enum Conv2DKernels {
                         let (px, pdy, pp) = box.value
                         guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
                         let dk = pk + b * kk * f
-                        let images = blocks[b]
-                        let chunk = Im2Col.imagesPerChunk(g, channels: c, batch: images.count, budget: chunkBudget)
-                        var cols = LargeArray.uninitializedFloats(chunk * m * kk)
-                        cols.withUnsafeMutableBufferPointer { pc in
-                            guard let cp = pc.baseAddress else { return }
-                            var n0 = images.lowerBound
-                            while n0 < images.upperBound {
-                                let n1 = Swift.min(images.upperBound, n0 + chunk)
-                                let rows = (n1 - n0) * m
-                                Im2Col.pack(xp, channels: c, g, images: n0, n1, into: cp, parallel: inside)
-                                let beta: Float = n0 == images.lowerBound ? 0 : 1
-                                if inside {
-                                    GEMM.sgemm(m: kk, n: f, k: rows, cp, transposeA: true, dyp + n0 * m * f, dk, beta: beta)
-                                } else {
-                                    GEMM.call(kk, f, rows, cp, kk, true, dyp + n0 * m * f, f, false, dk, f, 1, beta)
-                                }
-                                n0 = n1
-                            }
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
+                            let beta: Float = rows.lowerBound == blocks[b].lowerBound ? 0 : 1
+                            gemm(inside, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
                         }
                     }
                 }

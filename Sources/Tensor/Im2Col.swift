@@ -39,20 +39,19 @@ struct UncheckedSendableBox<T>: @unchecked Sendable { let value: T }
 /// The column layout is (N*OH*OW, KH*KW*C) with the window index ordered (ky, kx, c), which
 /// matches a kernel (KH,KW,C,F) read as a (KH*KW*C, F) matrix.
 enum Im2Col {
-    /// Packs images `n0..<n1` of `x` (N,H,W,C) into `cols` ((n1-n0)*OH*OW, KH*KW*C); padded
-    /// cells are zero. Parallel over output rows.
+    /// Packs output rows `rows` (global row r = n*OH + oy) of input `x` (N,H,W,C) into `cols`
+    /// (rows.count*OW, KH*KW*C); padded cells are zero. Parallel over rows when `parallel`.
     static func pack(_ x: UnsafePointer<Float>, channels c: Int, _ g: WindowGeometry,
-                     images n0: Int, _ n1: Int, into cols: UnsafeMutablePointer<Float>, parallel: Bool = true) {
+                     rows: Range<Int>, into cols: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let (h, w, oh, ow) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let kk = kh * kw * c
-        let rowCount = (n1 - n0) * oh
-        Parallel.forRanges(rowCount, minimumChunk: parallel ? 4 : Swift.max(rowCount, 1)) { rows in
-            for r in rows {
-                let (ln, oy) = (r / oh, r % oh)
-                let n = n0 + ln
+        let r0 = rows.lowerBound
+        Parallel.forRanges(rows.count, minimumChunk: parallel ? 4 : Swift.max(rows.count, 1)) { local in
+            for lr in local {
+                let (n, oy) = ((r0 + lr) / oh, (r0 + lr) % oh)
                 for ox in 0..<ow {
-                    var dst = cols + (r * ow + ox) * kk
+                    var dst = cols + (lr * ow + ox) * kk
                     for ky in 0..<kh {
                         let iy = g.inputRow(oy, ky)
                         if iy < 0 || iy >= h {
@@ -83,48 +82,44 @@ enum Im2Col {
         }
     }
 
-    /// Adds the rows of `cols` ((n1-n0)*OH*OW, KH*KW*C) back into images `n0..<n1` of `dx`
-    /// (N,H,W,C), which must hold zeros (or a value to add to) there; padded cells are dropped.
-    /// Parallel over images; each image is summed in a fixed order.
+    /// Adds `cols` (rows.count*OW, KH*KW*C) for output rows `rows` back into `dx` (N,H,W,C),
+    /// in row order; padded cells are dropped. Sequential: windows of neighbouring rows overlap.
     static func unpack(_ cols: UnsafePointer<Float>, channels c: Int, _ g: WindowGeometry,
-                       images n0: Int, _ n1: Int, into dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
+                       rows: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
         let (h, w, oh, ow) = (g.inputHeight, g.inputWidth, g.outputHeight, g.outputWidth)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let kk = kh * kw * c
-        let body = { (ln: Int) in
-            let n = n0 + ln
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var src = cols + ((ln * oh + oy) * ow + ox) * kk
-                    for ky in 0..<kh {
-                        let iy = g.inputRow(oy, ky)
-                        if iy < 0 || iy >= h { src += kw * c; continue }
-                        let rowBase = dx + (n * h + iy) * w * c
-                        let firstX = g.inputColumn(ox, 0), lastX = g.inputColumn(ox, kw - 1)
-                        if g.dilationX == 1 && firstX >= 0 && lastX < w {
-                            let d = rowBase + firstX * c
-                            for i in 0..<(kw * c) { d[i] += src[i] }
-                            src += kw * c
-                            continue
+        for r in rows {
+            let (n, oy) = (r / oh, r % oh)
+            for ox in 0..<ow {
+                var src = cols + ((r - rows.lowerBound) * ow + ox) * kk
+                for ky in 0..<kh {
+                    let iy = g.inputRow(oy, ky)
+                    if iy < 0 || iy >= h { src += kw * c; continue }
+                    let rowBase = dx + (n * h + iy) * w * c
+                    let firstX = g.inputColumn(ox, 0), lastX = g.inputColumn(ox, kw - 1)
+                    if g.dilationX == 1 && firstX >= 0 && lastX < w {
+                        let d = rowBase + firstX * c
+                        for i in 0..<(kw * c) { d[i] += src[i] }
+                        src += kw * c
+                        continue
+                    }
+                    for kx in 0..<kw {
+                        let ix = g.inputColumn(ox, kx)
+                        if ix >= 0 && ix < w {
+                            let d = rowBase + ix * c
+                            for ch in 0..<c { d[ch] += src[ch] }
                         }
-                        for kx in 0..<kw {
-                            let ix = g.inputColumn(ox, kx)
-                            if ix >= 0 && ix < w {
-                                let d = rowBase + ix * c
-                                for ch in 0..<c { d[ch] += src[ch] }
-                            }
-                            src += c
-                        }
+                        src += c
                     }
                 }
             }
         }
-        if parallel { Parallel.forEach(n1 - n0, body) } else { for ln in 0..<(n1 - n0) { body(ln) } }
     }
 
-    /// How many images to pack at once so a column buffer stays near 8M floats (32 MB).
-    static func imagesPerChunk(_ g: WindowGeometry, channels c: Int, batch: Int, budget: Int = 8 << 20) -> Int {
-        let perImage = Swift.max(1, g.outputHeight * g.outputWidth * g.kernelHeight * g.kernelWidth * c)
-        return Swift.max(1, Swift.min(batch, budget / perImage))
+    /// How many output rows to pack at once so a column buffer holds about `budget` floats.
+    static func rowsPerChunk(_ g: WindowGeometry, channels c: Int, budget: Int) -> Int {
+        let perRow = Swift.max(1, g.outputWidth * g.kernelHeight * g.kernelWidth * c)
+        return Swift.max(1, budget / perRow)
     }
 }
