@@ -68,6 +68,26 @@ extension Tensor {
             return Tensor<R>(shape: a.shape, scalars: out)
         }
         let shape = try broadcastShape(a.shape, b.shape)
+        // Common fast cases: one operand a single element, or b repeating along a's leading
+        // axes (a bias (F) added to (N,F)).
+        if shape == a.shape && (b.count == 1 || a.shape.suffix(b.rank).elementsEqual(b.shape)) {
+            let inner = b.count
+            let out: [R] = try LargeArray.make(a.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                var i = 0
+                while i < a.count {
+                    for j in 0..<inner { p[i + j] = try f(a.scalars[i + j], b.scalars[j]) }
+                    i += inner
+                }
+            }
+            return Tensor<R>(shape: shape, scalars: out)
+        }
+        if shape == b.shape && a.count == 1 {
+            let av = a.scalars[0]
+            let out: [R] = try LargeArray.make(b.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                for i in 0..<b.count { p[i] = try f(av, b.scalars[i]) }
+            }
+            return Tensor<R>(shape: shape, scalars: out)
+        }
         let sa = broadcastStrides(a.shape, into: shape)
         let sb = broadcastStrides(b.shape, into: shape)
         var out = [R]()

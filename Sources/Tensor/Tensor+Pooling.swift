@@ -90,9 +90,12 @@ extension Tensor {
                                 for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = first + ch }
                                 for iy in y0..<y1 { for ix in x0..<x1 {
                                     let cell = ((b * h + iy) * w + ix) * c
-                                    for ch in 0..<c where x[cell + ch] > values[o + ch] {
-                                        values[o + ch] = x[cell + ch]
-                                        indices[o + ch] = cell + ch
+                                    for ch in 0..<c {
+                                        // Selects, not branches: which cell wins is data-dependent.
+                                        let v = x[cell + ch], cur = values[o + ch]
+                                        let better = v > cur
+                                        values[o + ch] = better ? v : cur
+                                        indices[o + ch] = better ? cell + ch : indices[o + ch]
                                     }
                                 } }
                             }
