@@ -15,6 +15,9 @@ extension Tensor {
         }
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: size.0,
                                    kernelWidth: size.1, stride: stride ?? size, padding: padding)
+        guard x.count <= Int(Int32.max) else {
+            throw .invalidArgument("\(op): \(formatShape(shape)) has more than 2^31 elements")
+        }
         guard g.padTop < size.0, g.padBottom < size.0, g.padLeft < size.1, g.padRight < size.1 else {
             throw .invalidArgument("\(op): padding \(padding) must be smaller than the \(size.0)x\(size.1) window on every side, so that no window is all padding")
         }
@@ -66,16 +69,17 @@ extension Tensor {
         return try restorePoolingRank(Tensor<Float>(shape: [n, g.outputHeight, g.outputWidth, c], scalars: out))
     }
 
-    /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won.
+    /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won (as Int32:
+    /// half the memory; `poolingLayout` has checked that inputs have fewer than 2^31 elements).
     /// Parallel over output rows; each row is written by one thread.
-    func maxPoolWithIndices(_ g: WindowGeometry) -> (values: Tensor, indices: [Int]) {
+    func maxPoolWithIndices(_ g: WindowGeometry) -> (values: Tensor, indices: [Int32]) {
         let (h, w, c) = (shape[1], shape[2], shape[3])
         let (oh, ow) = (g.outputHeight, g.outputWidth)
         let total = shape[0] * oh * ow * c
-        var indices = [Int]()
+        var indices = [Int32]()
         let values: [Scalar] = scalars.withUnsafeBufferPointer { src in
             LargeArray.make(total) { (pv: UnsafeMutablePointer<Scalar>) in
-                indices = LargeArray.make(total) { (pi: UnsafeMutablePointer<Int>) in
+                indices = LargeArray.make(total) { (pi: UnsafeMutablePointer<Int32>) in
                     let box = UncheckedSendableBox(value: (src, pv, pi))
                     Parallel.forRanges(shape[0] * oh, minimumChunk: 2) { rows in
                         let (x, values, indices) = box.value
@@ -87,7 +91,7 @@ extension Tensor {
                                 // Channels innermost (contiguous); cells in row-major window order,
                                 // so the first of equal values wins.
                                 let first = ((b * h + y0) * w + x0) * c
-                                for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = first + ch }
+                                for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = Int32(truncatingIfNeeded: first + ch) }
                                 for iy in y0..<y1 { for ix in x0..<x1 {
                                     let cell = ((b * h + iy) * w + ix) * c
                                     for ch in 0..<c {
@@ -95,7 +99,7 @@ extension Tensor {
                                         let v = x[cell + ch], cur = values[o + ch]
                                         let better = v > cur
                                         values[o + ch] = better ? v : cur
-                                        indices[o + ch] = better ? cell + ch : indices[o + ch]
+                                        indices[o + ch] = better ? Int32(truncatingIfNeeded: cell + ch) : indices[o + ch]
                                     }
                                 } }
                             }
@@ -121,7 +125,7 @@ extension WindowGeometry {
 extension Tensor where Scalar == Float {
     /// Gradient of max pooling: each output's gradient goes to the input cell that won.
     /// dy (N,OH,OW,C) and the winners' flat indices -> dx of `inputShape`.
-    static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int], inputShape: [Int]) -> Tensor<Float> {
+    static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int32], inputShape: [Int]) -> Tensor<Float> {
         var dx = LargeArray.zeros(inputShape.reduce(1, *))
         let n = inputShape[0], perImage = dy.count / Swift.max(n, 1)
         dx.withUnsafeMutableBufferPointer { pdx in
@@ -131,7 +135,7 @@ extension Tensor where Scalar == Float {
                     let box = UncheckedSendableBox(value: (pdx, pdy, pi))
                     Parallel.forEach(n) { b in
                         let (dx, dy, idx) = box.value
-                        for o in (b * perImage)..<((b + 1) * perImage) { dx[idx[o]] += dy[o] }
+                        for o in (b * perImage)..<((b + 1) * perImage) { dx[Int(idx[o])] += dy[o] }
                     }
                 }
             }

@@ -37,7 +37,7 @@ enum Primitive {
     case matmul(Tensor<Float>, Tensor<Float>)
     case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry)
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
-    case maxPool(indices: [Int], inputShape: [Int])
+    case maxPool(indices: [Int32], inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
     case relu(output: Tensor<Float>)
     case sigmoid(output: Tensor<Float>)
