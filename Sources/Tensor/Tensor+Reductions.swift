@@ -1,8 +1,31 @@
 /// Reductions over one axis or the whole tensor: sum, mean, max, argmax.
 ///
 /// `axis: nil` reduces everything to a scalar (shape `[]`); otherwise the axis is removed
-/// (negative axes count from the end). Sums run in index order, so results are reproducible.
+/// (negative axes count from the end). Sums run in a fixed order, so results are reproducible:
+/// along an axis in index order; over a whole Float tensor as Double sums of consecutive
+/// blocks of 65536 elements (computed concurrently) added in block order.
 extension Tensor {
+    /// The Double total of all elements, by fixed blocks (see above).
+    func doubleTotal() -> Double {
+        let block = 1 << 16
+        let blocks = (count + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks)
+        scalars.withUnsafeBufferPointer { src in
+            partial.withUnsafeMutableBufferPointer { dst in
+                let box = UncheckedSendableBox(value: (src, dst))
+                Parallel.forRanges(blocks) { range in
+                    let (src, dst) = box.value
+                    for b in range {
+                        var acc = 0.0
+                        for i in (b * block)..<Swift.min(src.count, (b + 1) * block) { acc += src[i].doubleValue }
+                        dst[b] = acc
+                    }
+                }
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
     /// Splits the shape around `axis` into (outer, length, inner) for a row-major walk.
     func reductionLayout(_ axis: Int?, _ op: String) throws(TensorError) -> (outer: Int, length: Int, inner: Int, shape: [Int]) {
         guard let axis else { return (1, count, 1, []) }
@@ -16,6 +39,7 @@ extension Tensor {
     /// `Float` sums accumulate in Double in index order and round once.
     @_specialize(exported: true, where Scalar == Float)
     public func sum(axis: Int? = nil) throws(TensorError) -> Tensor {
+        if axis == nil && !Scalar.isExact { return Tensor(scalar: Tensor.fromDouble(doubleTotal())) }
         let l = try reductionLayout(axis, "sum")
         var out = [Scalar]()
         out.reserveCapacity(l.outer * l.inner)
@@ -42,6 +66,7 @@ extension Tensor {
     public func mean(axis: Int? = nil) throws(TensorError) -> Tensor<Float> {
         let l = try reductionLayout(axis, "mean")
         guard l.length > 0 else { throw .invalidArgument("mean of an empty axis of \(formatShape(shape))") }
+        if axis == nil && !Scalar.isExact { return Tensor<Float>(scalar: Float(doubleTotal() / Double(count))) }
         var out = [Float]()
         out.reserveCapacity(l.outer * l.inner)
         for o in 0..<l.outer {

@@ -99,8 +99,8 @@ enum Primitive {
             return [try expandReduced(g, to: shape, axis: axis)]
         case let .mean(axis, shape):
             let n = axis.map { shape[$0 < 0 ? $0 + shape.count : $0] } ?? shape.reduce(1, *)
-            let e = try expandReduced(g, to: shape, axis: axis)
-            return [Tensor(shape: shape, scalars: e.scalars.map { $0 / Float(n) })]
+            // Divide the (smaller) reduced gradient, then spread it.
+            return [try expandReduced(Tensor(shape: g.shape, scalars: g.scalars.map { $0 / Float(n) }), to: shape, axis: axis)]
         case .reshape(let shape):
             return [try g.reshaped(shape)]
         case .permute(let axes):
@@ -149,7 +149,13 @@ func unbroadcast(_ g: Tensor<Float>, to shape: [Int]) throws(TensorError) -> Ten
 /// Repeats a reduced tensor (the input with `axis` removed, or a scalar) along that axis
 /// back to `shape`.
 func expandReduced(_ g: Tensor<Float>, to shape: [Int], axis: Int?) throws(TensorError) -> Tensor<Float> {
-    guard let axis else { return Tensor(repeating: g.scalars[0], shape: shape) }
+    guard let axis else {
+        let v = g.scalars[0]
+        return Tensor(shape: shape, scalars: LargeArray.make(shape.reduce(1, *)) { (p: UnsafeMutablePointer<Float>) in
+            let box = UncheckedSendableBox(value: p)
+            Parallel.forRanges(shape.reduce(1, *), minimumChunk: 1 << 16) { r in (box.value + r.lowerBound).initialize(repeating: v, count: r.count) }
+        })
+    }
     let a = axis < 0 ? axis + shape.count : axis
     let (outer, length, inner) = (shape[..<a].reduce(1, *), shape[a], shape[(a + 1)...].reduce(1, *))
     var out = [Float](repeating: 0, count: outer * length * inner)
