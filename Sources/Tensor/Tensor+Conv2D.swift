@@ -1,18 +1,48 @@
 /// 2-D convolution as deep-learning libraries define it (cross-correlation: the kernel is not flipped).
 extension Tensor {
-    /// Convolution of one plane: input (H,W), kernel (KH,KW) -> (OH,OW).
+    /// 2-D convolution of a plane, an image or a batch, with optional bias (F).
     ///
-    /// The exact reference: direct loops with checked arithmetic, so an `Int` result is exact
-    /// or an overflow error.
-    public func conv2d(_ kernel: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
+    /// input (H,W) + kernel (KH,KW) -> (OH,OW); (H,W,C) + (KH,KW,C,F) -> (OH,OW,F);
+    /// (N,H,W,C) + (KH,KW,C,F) -> (N,OH,OW,F). A plane takes a bias of shape (1).
+    /// `Int` runs the exact reference loops (overflow throws); `Float` runs im2col +
+    /// `cblas_sgemm`, within 1e-5 * sqrt(KH*KW*C) * max|x|*max|k| of a Double reference.
+    @_specialize(exported: true, where Scalar == Float)
+    public func conv2d(_ kernel: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
                        dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
-        guard rank == 2, kernel.rank == 2 else {
-            throw .shapeMismatch("conv2d of a plane needs input (H,W) and kernel (KH,KW), got \(formatShape(shape)) and \(formatShape(kernel.shape))")
+        let (x, k, restore) = try batchedForConv(kernel, "conv2d")
+        let f = k.shape[3]
+        if let bias, bias.shape != [f] {
+            throw .shapeMismatch("conv2d bias must have shape \(f) (one per filter), got \(formatShape(bias.shape))")
         }
-        let x = try reshaped([1, shape[0], shape[1], 1])
-        let k = try kernel.reshaped([kernel.shape[0], kernel.shape[1], 1, 1])
-        let y = try x.conv2dReference(k, bias: nil, stride: stride, padding: padding, dilation: dilation)
-        return try y.reshaped([y.shape[1], y.shape[2]])
+        let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: k.shape[0],
+                                   kernelWidth: k.shape[1], stride: stride, dilation: dilation, padding: padding)
+        let y: Tensor
+        if let fx = x as? Tensor<Float>, let fk = k as? Tensor<Float>,
+           let fy = Conv2DKernels.forward(fx, fk, bias: bias as? Tensor<Float>, g) as? Tensor {
+            y = fy
+        } else {
+            y = try x.conv2dReference(k, bias: bias, stride: stride, padding: padding, dilation: dilation)
+        }
+        return try restore(y)
+    }
+
+    /// Brings a conv input and kernel to (N,H,W,C) and (KH,KW,C,F), and gives back the
+    /// function that brings a (N,OH,OW,F) result to the input's rank.
+    func batchedForConv(_ kernel: Tensor, _ op: String) throws(TensorError)
+        -> (Tensor, Tensor, (Tensor) throws(TensorError) -> Tensor) {
+        switch (rank, kernel.rank) {
+        case (2, 2):
+            let x = try reshaped([1, shape[0], shape[1], 1])
+            let k = try kernel.reshaped([kernel.shape[0], kernel.shape[1], 1, 1])
+            return (x, k, { (y) throws(TensorError) in try y.reshaped([y.shape[1], y.shape[2]]) })
+        case (3, 4) where kernel.shape[2] == shape[2]:
+            let x = try reshaped([1] + shape)
+            return (x, kernel, { (y) throws(TensorError) in try y.reshaped(Array(y.shape.dropFirst())) })
+        case (4, 4) where kernel.shape[2] == shape[3]:
+            return (self, kernel, { (y) throws(TensorError) in y })
+        default:
+            throw .shapeMismatch("\(op) needs input (H,W) with kernel (KH,KW), or (H,W,C) or (N,H,W,C) with kernel (KH,KW,C,F) and the same C; got \(formatShape(shape)) and \(formatShape(kernel.shape))")
+        }
     }
 
     /// Reference convolution by direct loops: input (N,H,W,CIN), kernel (KH,KW,CIN,COUT),
@@ -20,6 +50,7 @@ extension Tensor {
     ///
     /// Sums run over (ky, kx, c) in that order, then the bias is added, so `Int` results are
     /// exact and `Float` results are reproducible.
+    @_specialize(exported: true, where Scalar == Float)
     public func conv2dReference(_ kernel: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                                 padding: Padding = .valid, dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
         guard rank == 4, kernel.rank == 4, kernel.shape[2] == shape[3] else {

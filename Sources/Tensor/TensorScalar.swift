@@ -13,8 +13,12 @@ public protocol TensorScalar: Sendable, Hashable, Comparable, CustomStringConver
     static func checkedSubtract(_ a: Self, _ b: Self) throws(TensorError) -> Self
     /// `a * b`, throwing on integer overflow.
     static func checkedMultiply(_ a: Self, _ b: Self) throws(TensorError) -> Self
+    /// `-a`, throwing on integer overflow (`-Int.min`).
+    static func checkedNegate(_ a: Self) throws(TensorError) -> Self
     /// The value as a Double, for printing, references and conversions.
     var doubleValue: Double { get }
+    /// The value as a 32-bit float (rounded to nearest for large integers).
+    var floatValue: Float { get }
 }
 
 extension Int: TensorScalar {
@@ -35,7 +39,13 @@ extension Int: TensorScalar {
         if o { throw .overflow("\(a) * \(b)") }
         return r
     }
+    @inlinable public static func checkedNegate(_ a: Int) throws(TensorError) -> Int {
+        let (r, o) = (0).subtractingReportingOverflow(a)
+        if o { throw .overflow("-(\(a))") }
+        return r
+    }
     @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public var floatValue: Float { Float(self) }
 }
 
 extension Float: TensorScalar {
@@ -44,5 +54,7 @@ extension Float: TensorScalar {
     @inlinable public static func checkedAdd(_ a: Float, _ b: Float) throws(TensorError) -> Float { a + b }
     @inlinable public static func checkedSubtract(_ a: Float, _ b: Float) throws(TensorError) -> Float { a - b }
     @inlinable public static func checkedMultiply(_ a: Float, _ b: Float) throws(TensorError) -> Float { a * b }
+    @inlinable public static func checkedNegate(_ a: Float) throws(TensorError) -> Float { -a }
     @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public var floatValue: Float { self }
 }

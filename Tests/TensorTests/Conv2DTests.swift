@@ -27,3 +27,144 @@ import Testing
         #expect(throws: TensorError.self) { try x.conv2d(k) }
     }
 }
+
+/// One random convolution case: shapes, stride, padding, dilation.
+struct ConvCase: CustomTestStringConvertible, Sendable {
+    let n, h, w, c, kh, kw, f: Int
+    let stride, dilation: (Int, Int)
+    let padding: Padding
+    var testDescription: String { "x \(n)x\(h)x\(w)x\(c) k \(kh)x\(kw)x\(c)x\(f) s \(stride) d \(dilation) \(padding)" }
+
+    static let all: [ConvCase] = [
+        ConvCase(n: 1, h: 5, w: 5, c: 1, kh: 3, kw: 3, f: 1, stride: (1, 1), dilation: (1, 1), padding: .valid),
+        ConvCase(n: 2, h: 6, w: 6, c: 3, kh: 3, kw: 3, f: 4, stride: (2, 2), dilation: (1, 1), padding: .same),
+        ConvCase(n: 3, h: 7, w: 5, c: 2, kh: 2, kw: 3, f: 5, stride: (1, 2), dilation: (1, 1), padding: .same),
+        ConvCase(n: 2, h: 9, w: 8, c: 4, kh: 3, kw: 2, f: 3, stride: (2, 1), dilation: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+        ConvCase(n: 1, h: 8, w: 8, c: 5, kh: 1, kw: 1, f: 7, stride: (3, 3), dilation: (1, 1), padding: .valid),
+        ConvCase(n: 4, h: 10, w: 11, c: 3, kh: 5, kw: 4, f: 6, stride: (3, 2), dilation: (1, 2), padding: .same),
+        // Large enough that sgemm splits the product across cores.
+        ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
+    ]
+}
+
+@Suite struct Conv2DRanksAndFloatTests {
+    @Test func imageAndBatchRanksWithBias() throws {
+        let plane = try Tensor<Int>(rows: [[1,1,1,0,0],[0,1,1,1,0],[0,0,1,1,1],[0,0,1,1,0],[0,1,1,0,0]])
+        let k = try Tensor<Int>(rows: [[1,0,1],[0,1,0],[1,0,1]])
+        let image = try plane.reshaped([5, 5, 1])
+        let k4 = try k.reshaped([3, 3, 1, 1])
+        let y = try image.conv2d(k4, bias: Tensor(shape: [1], scalars: [10]))
+        #expect(y.shape == [3, 3, 1])
+        #expect(y.scalars == [14, 13, 14, 12, 14, 13, 12, 13, 14])
+        let batch = try Tensor.concatenate([try image.reshaped([1, 5, 5, 1]), try image.reshaped([1, 5, 5, 1])], axis: 0)
+        #expect(try batch.conv2d(k4, padding: .same).shape == [2, 5, 5, 1])
+        #expect(throws: TensorError.self) { try image.conv2d(Tensor<Int>(repeating: 1, shape: [3, 3, 2, 1])) }
+        #expect(throws: TensorError.self) { try image.conv2d(k4, bias: Tensor(repeating: 0, shape: [2])) }
+    }
+
+    @Test func sameStrideTwoOnSixBySix() throws {
+        // 6x6 of ones, 3x3 kernel of ones, stride 2, 'same': padding is one row at the bottom
+        // and one column at the right, so the top-left window sees 9 cells and the last row 6.
+        let x = Tensor<Int>(repeating: 1, shape: [6, 6])
+        let k = Tensor<Int>(repeating: 1, shape: [3, 3])
+        let y = try x.conv2d(k, stride: (2, 2), padding: .same)
+        #expect(y == (try Tensor(rows: [[9, 9, 6], [9, 9, 6], [6, 6, 4]])))
+    }
+
+    @Test(arguments: ConvCase.all) func floatMatchesDoubleReference(_ t: ConvCase) throws {
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 1)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 2)
+        let bias = randomTensor([t.f], seed: 3)
+        let y = try x.conv2d(k, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation)
+        let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                                   stride: t.stride, dilation: t.dilation, padding: t.padding)
+        #expect(y.shape == [t.n, g.outputHeight, g.outputWidth, t.f])
+        // |x|, |k| < 1: each output sums at most KH*KW*C products; Float error stays below 1e-5 * that count.
+        let tolerance = 1e-5 * Double(t.kh * t.kw * t.c + 1)
+        #expect(maxAbsDifference(y.scalars, DoubleReference.conv2d(x, k, bias: bias, g)) < tolerance)
+        let r = try x.conv2dReference(k, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation)
+        #expect(maxAbsDifference(y.scalars, r.scalars.map(Double.init)) < tolerance)
+    }
+
+    @Test(arguments: ConvCase.all) func transposeIsExactAdjointOnInt(_ t: ConvCase) throws {
+        // The transpose maps OHxOW back to the input size its formula gives; start from there.
+        let g0 = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                                    stride: t.stride, dilation: t.dilation, padding: t.padding)
+        let g = try Tensor<Int>.transposeGeometry(outputHeight: g0.outputHeight, outputWidth: g0.outputWidth, kernelHeight: t.kh,
+                                                  kernelWidth: t.kw, stride: t.stride, padding: t.padding, dilation: t.dilation)
+        let x = randomIntTensor([t.n, g.inputHeight, g.inputWidth, t.c], seed: 4)
+        let k = randomIntTensor([t.kh, t.kw, t.c, t.f], seed: 5)
+        let cx = try x.conv2d(k, stride: t.stride, padding: t.padding, dilation: t.dilation)
+        #expect(cx.shape == [t.n, g0.outputHeight, g0.outputWidth, t.f])
+        let y = randomIntTensor(cx.shape, seed: 6)
+        let ty = try y.conv2dTranspose(k, stride: t.stride, padding: t.padding, dilation: t.dilation)
+        #expect(ty.shape == x.shape)
+        #expect(try cx.multiplying(y).sum() == x.multiplying(ty).sum())
+    }
+
+    @Test(arguments: ConvCase.all) func floatTransposeMatchesReference(_ t: ConvCase) throws {
+        let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                                   stride: t.stride, dilation: t.dilation, padding: t.padding)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 7)
+        let dy = randomTensor([t.n, g.outputHeight, g.outputWidth, t.f], seed: 8)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 9)
+        let tolerance = 1e-5 * Double(t.kh * t.kw * t.f + t.n * g.outputHeight * g.outputWidth)
+        let fast = Conv2DKernels.inputGradient(dy, k, g)
+        let slow = try dy.conv2dTransposeReference(k, g)
+        #expect(maxAbsDifference(fast.scalars, slow.scalars.map(Double.init)) < tolerance)
+        let fastK = Conv2DKernels.kernelGradient(x, dy, g)
+        let slowK = try x.conv2dKernelGradientReference(dy, g)
+        #expect(maxAbsDifference(fastK.scalars, slowK.scalars.map(Double.init)) < tolerance)
+    }
+
+    @Test func transposeOutputSize() throws {
+        // (OH-1)*s + (KH-1)*d + 1 - top - bottom = (3-1)*2 + (3-1)*1 + 1 - 1 - 0 = 6
+        let y = Tensor<Int>(repeating: 1, shape: [3, 3])
+        let k = Tensor<Int>(repeating: 1, shape: [3, 3])
+        #expect(try y.conv2dTranspose(k, stride: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 0, right: 0)).shape == [6, 7])
+        #expect(try y.conv2dTranspose(k, stride: (2, 2), padding: .same).shape == [6, 6])
+    }
+
+    static let gemmCases: [(Int, Int, Int, Bool, Bool)] = [
+        (1, 1, 1, false, false), (3, 5, 2, true, false), (256, 64, 200, false, false), (256, 64, 200, true, true),
+        (8, 512, 600, false, true), (8, 512, 600, true, false), (300, 9, 1000, true, false),
+    ]
+
+    @Test(arguments: gemmCases) func sgemmMatchesReference(_ t: (Int, Int, Int, Bool, Bool)) throws {
+        let (m, n, k, ta, tb) = t
+        let a = randomTensor([m * k], seed: 31), b = randomTensor([k * n], seed: 32)
+        var c = [Float](repeating: 0, count: m * n)
+        a.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+            GEMM.sgemm(m: m, n: n, k: k, pa.baseAddress!, transposeA: ta, pb.baseAddress!, transposeB: tb, pc.baseAddress!)
+        } } }
+        let r = GEMM.reference(m: m, n: n, k: k, a.scalars, transposeA: ta, b.scalars, transposeB: tb)
+        // |a|, |b| < 1: the Float sum of K products is within 1e-6 * K of the exact one here.
+        #expect(maxAbsDifference(c, r) < 1e-6 * Double(k) + 1e-6)
+    }
+
+    @Test func matmulFloatMatchesReference() throws {
+        for (m, k, n) in [(1, 1, 1), (3, 5, 2), (17, 33, 9), (64, 7, 100)] {
+            let a = randomTensor([m, k], seed: UInt64(m)), b = randomTensor([k, n], seed: UInt64(n))
+            let c = try a.matmul(b)
+            let r = GEMM.reference(m: m, n: n, k: k, a.scalars, b.scalars)
+            #expect(maxAbsDifference(c.scalars, r) < 1e-5 * Double(k))
+        }
+    }
+}
+
+@Suite struct DeterminismTests {
+    @Test func repeatedRunsGiveTheSameBits() throws {
+        // Large enough for the per-block threads and the split GEMMs.
+        let x = randomTensor([5, 24, 24, 8], seed: 41)
+        let k = randomTensor([3, 3, 8, 16], seed: 42), b = randomTensor([16], seed: 43)
+        func run() throws -> [Tensor<Float>] {
+            let tape = Tape()
+            let (xv, kv, bv) = (tape.variable(x), tape.variable(k), tape.variable(b))
+            let y = try tape.maxPool(tape.relu(tape.conv2d(xv, kv, bias: bv, padding: .same)), size: (2, 2))
+            let loss = try tape.sum(tape.multiply(y, tape.constant(randomTensor(y.shape, seed: 44))))
+            return [y.tensor] + (try tape.gradients(of: loss, wrt: [xv, kv, bv]))
+        }
+        let first = try run()
+        for _ in 0..<3 { #expect(try run() == first) }
+    }
+}

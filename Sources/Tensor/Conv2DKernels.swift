@@ -1,0 +1,175 @@
+/// The fast Float convolution kernels: im2col packing plus `cblas_sgemm`, chunked over the
+/// batch so the column buffer stays small.
+///
+/// Shapes: input x (N,H,W,C), kernel (KH,KW,C,F), output y (N,OH,OW,F). With M = OH*OW rows
+/// per image and KK = KH*KW*C:
+/// - forward:          y[chunk] = bias + cols[chunk] (M,KK) * K (KK,F)
+/// - input gradient:   dx += col2im(dy[chunk] (M,F) * K^T (F,KK))   (also conv2dTranspose)
+/// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
+///
+/// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
+/// GEMM, unpack) by one thread with single-threaded OpenBLAS, in chunks of output rows small
+/// enough (2 MB of columns) that packed columns are still in that core's cache when used. The kernel gradient adds the blocks' partial sums in block order. Nothing
+/// depends on thread timing or on the number of cores: results are reproducible bit for bit.
+/// A single image falls back to one block with every step parallel inside. Tested against
+/// the plain loops in `conv2dReference`, `conv2dTransposeReference` and
+/// `conv2dKernelGradientReference`.
+enum Conv2DKernels {
+    /// How many image blocks a batch is cut into (fixed, so results do not depend on cores).
+    static let parts = 2
+    /// Column buffer size per chunk, in floats.
+    static let chunkBudget = 1 << 19
+
+    /// The output-row ranges (row r = n*OH + oy) of the image blocks of a batch of `n`:
+    /// `parts` blocks, or one when `n` < `parts`.
+    static func blocks(_ n: Int, _ g: WindowGeometry) -> [Range<Int>] {
+        let p = n >= parts ? parts : 1
+        return (0..<p).map { (n * $0 / p * g.outputHeight)..<(n * ($0 + 1) / p * g.outputHeight) }
+    }
+
+    /// Calls `body(chunkRows, cols)` for consecutive chunks of `rows`, with a column buffer
+    /// of this thread's own.
+    static func chunks(_ rows: Range<Int>, _ g: WindowGeometry, channels c: Int,
+                       _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let per = Im2Col.rowsPerChunk(g, channels: c, budget: chunkBudget)
+        var cols = LargeArray.uninitializedFloats(Swift.min(per, rows.count) * g.outputWidth * g.kernelHeight * g.kernelWidth * c)
+        cols.withUnsafeMutableBufferPointer { pc in
+            guard let cp = pc.baseAddress else { return }
+            var r0 = rows.lowerBound
+            while r0 < rows.upperBound {
+                let r1 = Swift.min(rows.upperBound, r0 + per)
+                body(r0..<r1, cp)
+                r0 = r1
+            }
+        }
+    }
+
+    /// op(A) (M,K) times op(B) (K,N) into C: all cores when `parallel`, else this thread only.
+    static func gemm(_ parallel: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ ta: Bool,
+                     _ b: UnsafePointer<Float>, _ tb: Bool, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+        if parallel {
+            GEMM.sgemm(m: m, n: n, k: k, a, transposeA: ta, b, transposeB: tb, c, beta: beta)
+        } else {
+            GEMM.call(m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n, 1, beta)
+        }
+    }
+
+    /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F).
+    static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry) -> Tensor<Float> {
+        let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
+        let ow = g.outputWidth
+        let kk = g.kernelHeight * g.kernelWidth * c
+        var out = LargeArray.uninitializedFloats(n * g.outputHeight * ow * f)
+        let blocks = blocks(n, g)
+        let inside = blocks.count == 1  // parallel inside each step instead of across blocks
+        x.scalars.withUnsafeBufferPointer { px in
+            k.scalars.withUnsafeBufferPointer { pk in
+                out.withUnsafeMutableBufferPointer { po in
+                    let box = UncheckedSendableBox(value: (px, pk, po, bias))
+                    Parallel.forEach(blocks.count) { b in
+                        let (px, pk, po, bias) = box.value
+                        guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            let m = rows.count * ow
+                            let y = op + rows.lowerBound * ow * f
+                            if let bias {
+                                bias.scalars.withUnsafeBufferPointer { pb in
+                                    guard let bp = pb.baseAddress else { return }
+                                    for r in 0..<m { (y + r * f).update(from: bp, count: f) }
+                                }
+                            }
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
+                            gemm(inside, m, f, kk, cols, false, kp, false, y, beta: bias == nil ? 0 : 1)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, g.outputHeight, ow, f], scalars: out)
+    }
+
+    /// The adjoint of `forward` in x: dy (N,OH,OW,F), kernel (KH,KW,C,F) -> dx (N,H,W,C).
+    static func inputGradient(_ dy: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
+        let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
+        let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let kk = g.kernelHeight * g.kernelWidth * c
+        let imageSize = g.inputHeight * g.inputWidth * c
+        var dx = LargeArray.uninitializedFloats(n * imageSize)
+        let blocks = blocks(n, g)
+        let inside = blocks.count == 1
+        dy.scalars.withUnsafeBufferPointer { pdy in
+            k.scalars.withUnsafeBufferPointer { pk in
+                dx.withUnsafeMutableBufferPointer { pdx in
+                    let box = UncheckedSendableBox(value: (pdy, pk, pdx))
+                    Parallel.forEach(blocks.count) { b in
+                        let (pdy, pk, pdx) = box.value
+                        guard let dyp = pdy.baseAddress, let kp = pk.baseAddress, let dxp = pdx.baseAddress else { return }
+                        let images = (blocks[b].lowerBound / oh)..<(blocks[b].upperBound / oh)
+                        (dxp + images.lowerBound * imageSize).initialize(repeating: 0, count: images.count * imageSize)
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            gemm(inside, rows.count * ow, kk, f, dyp + rows.lowerBound * ow * f, false, kp, true, cols, beta: 0)
+                            Im2Col.unpack(cols, channels: c, g, rows: rows, into: dxp)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, g.inputHeight, g.inputWidth, c], scalars: dx)
+    }
+
+    /// The gradient in the kernel: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F).
+    static func kernelGradient(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
+        let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        let ow = g.outputWidth
+        let kk = g.kernelHeight * g.kernelWidth * c
+        let blocks = blocks(n, g)
+        let inside = blocks.count == 1
+        var partial = [Float](repeating: 0, count: blocks.count * kk * f)
+        x.scalars.withUnsafeBufferPointer { px in
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let box = UncheckedSendableBox(value: (px, pdy, pp))
+                    Parallel.forEach(blocks.count) { b in
+                        let (px, pdy, pp) = box.value
+                        guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
+                        let dk = pk + b * kk * f
+                        chunks(blocks[b], g, channels: c) { rows, cols in
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
+                            let beta: Float = rows.lowerBound == blocks[b].lowerBound ? 0 : 1
+                            gemm(inside, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
+                        }
+                    }
+                }
+            }
+        }
+        // Blocks are added in order.
+        var dk = Array(partial[0..<(kk * f)])
+        for b in 1..<Swift.max(blocks.count, 1) {
+            for i in 0..<(kk * f) { dk[i] += partial[b * kk * f + i] }
+        }
+        return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
+    }
+
+    /// The gradient in the bias: dy (N,OH,OW,F) -> (F). Rows are summed in Double in 8 fixed
+    /// blocks (concurrently), then the blocks in order, so the result does not depend on cores.
+    static func biasGradient(_ dy: Tensor<Float>) -> Tensor<Float> {
+        let f = Swift.max(dy.shape.last ?? 1, 1)
+        let rows = dy.count / f
+        let blocks = 8
+        var partial = [Double](repeating: 0, count: blocks * f)
+        dy.scalars.withUnsafeBufferPointer { p in
+            partial.withUnsafeMutableBufferPointer { q in
+                let box = UncheckedSendableBox(value: (p, q))
+                Parallel.forEach(blocks) { blk in
+                    let (p, q) = box.value
+                    for r in (rows * blk / blocks)..<(rows * (blk + 1) / blocks) {
+                        for j in 0..<f { q[blk * f + j] += Double(p[r * f + j]) }
+                    }
+                }
+            }
+        }
+        var db = [Double](repeating: 0, count: f)
+        for blk in 0..<blocks { for j in 0..<f { db[j] += partial[blk * f + j] } }
+        return Tensor(shape: [f], scalars: db.map { Float($0) })
+    }
+}

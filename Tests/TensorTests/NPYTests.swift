@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import Tensor
+
+@Suite struct NPYTests {
+    func tempPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-npy-\(getpid())-\(name)").path
+    }
+
+    @Test func roundTripsTheWrittenTypes() throws {
+        let cases: [NPYArray] = [
+            .float(Tensor(shape: [2, 3], scalars: [0, -1.5, 3.25, .infinity, 1e-30, 7])),
+            .int(Tensor(shape: [4], scalars: [Int.min, -1, 0, Int.max])),
+            .bool(Tensor(shape: [2, 2], scalars: [1, 0, 0, 1])),
+            .float(Tensor(shape: [], scalars: [2.5])),
+            .int(Tensor(shape: [0, 3], scalars: [])),
+        ]
+        for (i, a) in cases.enumerated() {
+            let path = tempPath("rt\(i).npy")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try NPY.write(a, path: path)
+            #expect(try NPY.read(path: path) == a)
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            #expect(bytes.count >= 64)
+        }
+    }
+
+    /// Builds a .npy file by hand, as numpy would write it.
+    func handMade(descr: String, shape: String, payload: [UInt8], version: UInt8 = 1, fortran: Bool = false) -> [UInt8] {
+        var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
+        let prefix = version == 1 ? 10 : 12
+        header += String(repeating: " ", count: (64 - (prefix + header.utf8.count + 1) % 64) % 64) + "\n"
+        var out: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, version, 0]
+        let n = header.utf8.count
+        out += version == 1 ? [UInt8(n & 255), UInt8(n >> 8)] : [UInt8(n & 255), UInt8(n >> 8 & 255), 0, 0]
+        return out + Array(header.utf8) + payload
+    }
+
+    @Test func readsEveryDtypeAndBothVersions() throws {
+        let f4 = handMade(descr: "<f4", shape: "(2,)", payload: [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0])
+        #expect(try NPY.decode(f4, path: "f4.npy") == .float(Tensor(shape: [2], scalars: [1, -2])))
+        let f8 = handMade(descr: "<f8", shape: "(1,)", payload: [0, 0, 0, 0, 0, 0, 0xF8, 0x3F], version: 2)
+        #expect(try NPY.decode(f8, path: "f8.npy") == .float(Tensor(shape: [1], scalars: [1.5])))
+        let i4 = handMade(descr: "<i4", shape: "(1, 2)", payload: [0xFF, 0xFF, 0xFF, 0xFF, 5, 0, 0, 0])
+        #expect(try NPY.decode(i4, path: "i4.npy") == .int(Tensor(shape: [1, 2], scalars: [-1, 5])))
+        let i8 = handMade(descr: ">i8", shape: "(1,)", payload: [0, 0, 0, 0, 0, 0, 1, 0])
+        #expect(try NPY.decode(i8, path: "i8.npy") == .int(Tensor(shape: [1], scalars: [256])))
+        let u1 = handMade(descr: "|u1", shape: "(3,)", payload: [0, 128, 255])
+        #expect(try NPY.decode(u1, path: "u1.npy") == .int(Tensor(shape: [3], scalars: [0, 128, 255])))
+        let b1 = handMade(descr: "|b1", shape: "()", payload: [1])
+        #expect(try NPY.decode(b1, path: "b1.npy") == .bool(Tensor(shape: [], scalars: [1])))
+    }
+
+    @Test func badFilesGiveClearErrors() throws {
+        func message(_ bytes: [UInt8]) -> String {
+            do { _ = try NPY.decode(bytes, path: "data/x.npy"); return "" } catch { return "\(error)" }
+        }
+        #expect(message(Array("hello world".utf8)).hasPrefix("data/x.npy: not a .npy file"))
+        #expect(message(handMade(descr: "<c8", shape: "(1,)", payload: [0, 0, 0, 0, 0, 0, 0, 0])).contains("unsupported element type '<c8'"))
+        #expect(message(handMade(descr: "<f4", shape: "(2,)", payload: [0, 0, 0, 0], fortran: true)).contains("Fortran"))
+        #expect(message(handMade(descr: "<f4", shape: "(2,)", payload: [0, 0, 0, 0])).contains("truncated"))
+        #expect(message(handMade(descr: "<f4", shape: "(x,)", payload: [])).contains("bad header"))
+        do {
+            _ = try NPY.read(path: "/nonexistent/y.npy")
+            Issue.record("expected an error")
+        } catch let e as NPYError {
+            #expect(e.path == "/nonexistent/y.npy")
+        }
+        #expect(throws: NPYError.self) { try NPY.write(.bool(Tensor(shape: [1], scalars: [2])), path: tempPath("bad.npy")) }
+    }
+}
