@@ -121,3 +121,33 @@ public func seededPermutation(_ n: Int, seed: UInt64) -> [Int] {
     }
     return p
 }
+
+extension Sequential {
+    /// Loss and accuracy of the model on x (N, input...), y (N, ...) at inference (Dropout off),
+    /// predicted in batches; each the mean over all N examples.
+    public func evaluate(x: Tensor<Float>, y: Tensor<Float>, weights: ModelWeights, loss: Loss,
+                         batchSize: Int = 32) throws(NNError) -> (loss: Float, accuracy: Float) {
+        guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0], x.shape[0] > 0, batchSize >= 1 else {
+            throw .invalidArgument("evaluate needs as many labels as examples and a batch size of at least 1, got x \(formatShape(x.shape)), y \(formatShape(y.shape)), batch \(batchSize)")
+        }
+        let n = x.shape[0]
+        var lossSum = 0.0, accSum = 0.0
+        var start = 0
+        while start < n {
+            let idx = Array(start..<min(n, start + batchSize))
+            let p = try predict(gatherRows(x, idx), weights: weights)
+            let t = gatherRows(y, idx)
+            let (l, a): (Float, Float)
+            switch loss {
+            case .binaryCrossEntropy:
+                (l, a) = (try Metrics.binaryCrossEntropy(labels: t, predictions: p), try Metrics.binaryAccuracy(labels: t, predictions: p))
+            case .categoricalCrossEntropyFromLogits:
+                (l, a) = (try Metrics.categoricalCrossEntropy(labels: t, logits: p), try Metrics.categoricalAccuracy(labels: t, predictions: p))
+            }
+            lossSum += Double(l) * Double(idx.count)
+            accSum += Double(a) * Double(idx.count)
+            start += batchSize
+        }
+        return (Float(lossSum / Double(n)), Float(accSum / Double(n)))
+    }
+}

@@ -33,7 +33,12 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     let history = try trainer.fit(x: train.x, y: train.y, batchSize: 16, epochs: 100)
     let test = bars(count: 200, size: 8, seed: 2)
     let p = try model.predict(test.x, weights: trainer.weights)
-    return (history, trainer.weights, try Metrics.binaryAccuracy(labels: test.y, predictions: p))
+    let accuracy = try Metrics.binaryAccuracy(labels: test.y, predictions: p)
+    // Evaluating in batches of 7 gives the same accuracy as one batch.
+    let e = try model.evaluate(x: test.x, y: test.y, weights: trainer.weights, loss: .binaryCrossEntropy, batchSize: 7)
+    #expect(abs(e.accuracy - accuracy) < 1e-6)
+    #expect(abs(e.loss - (try Metrics.binaryCrossEntropy(labels: test.y, predictions: p))) < 1e-5)
+    return (history, trainer.weights, accuracy)
 }
 
 @Test func tinyNetworkLearnsBarsWithTheSameBitsEveryRun() throws {
