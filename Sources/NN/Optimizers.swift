@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Tensor
 
@@ -140,10 +141,15 @@ public struct Adam: Optimizer {
                 vv[k].withUnsafeMutableBufferPointer { pv in
                     w.withUnsafeMutableBufferPointer { pw in
                         g.withUnsafeBufferPointer { pg in
-                            for i in 0..<n {
-                                pm[i] += (pg[i] - pm[i]) * (1 - b1)
-                                pv[i] += (pg[i] * pg[i] - pv[i]) * (1 - b2)
-                                pw[i] -= alpha * pm[i] / (pv[i].squareRoot() + eps)
+                            let (m, v, w, g) = (Pointer(pm.baseAddress), Pointer(pv.baseAddress),
+                                                Pointer(pw.baseAddress), Pointer(UnsafeMutablePointer(mutating: pg.baseAddress)))
+                            // Element-wise, so splitting across cores cannot change any result.
+                            inChunks(n) { range in
+                                for i in range {
+                                    m[i] += (g[i] - m[i]) * (1 - b1)
+                                    v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
+                                    w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+                                }
                             }
                         }
                     }
@@ -152,4 +158,22 @@ public struct Adam: Optimizer {
         }
         iterations += 1
     }
+}
+
+/// A raw element pointer that may cross into a concurrent loop whose iterations touch
+/// disjoint elements.
+struct Pointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>?
+    init(_ p: UnsafeMutablePointer<Float>?) { base = p }
+    subscript(i: Int) -> Float {
+        get { base.unsafelyUnwrapped[i] }
+        nonmutating set { base.unsafelyUnwrapped[i] = newValue }
+    }
+}
+
+/// Runs `body` over `0..<n` split into contiguous ranges, one per core for large n.
+func inChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    guard n >= 1 << 16, cores > 1 else { body(0..<n); return }
+    DispatchQueue.concurrentPerform(iterations: cores) { c in body((n * c / cores)..<(n * (c + 1) / cores)) }
 }
