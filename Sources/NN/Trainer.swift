@@ -39,6 +39,16 @@ public struct Trainer<O: Optimizer> {
     /// and accuracy before the update.
     @discardableResult
     public mutating func trainStep(x: Tensor<Float>, y: Tensor<Float>) throws(NNError) -> (loss: Float, accuracy: Float) {
+        // The tape (which keeps the weights it saw) is gone before the update, so the
+        // optimizer writes the weights in place instead of copying them.
+        let (lossValue, accuracy, grads) = try lossAndGradients(x: x, y: y)
+        try optimizer.step(&weights, gradients: grads)
+        steps += 1
+        return (lossValue, accuracy)
+    }
+
+    /// Forward on a fresh tape, the batch's loss and accuracy, and the gradients per layer.
+    func lossAndGradients(x: Tensor<Float>, y: Tensor<Float>) throws(NNError) -> (Float, Float, [[Tensor<Float>]]) {
         let tape = Tape()
         let params = weights.tensors.map { $0.map { tape.variable($0) } }
         let out = try model.forward(tape.constant(x), parameters: params, tape: tape,
@@ -46,9 +56,9 @@ public struct Trainer<O: Optimizer> {
         guard out.tensor.shape == y.shape else {
             throw .invalidModel("labels \(formatShape(y.shape)) do not match the model's output \(formatShape(out.tensor.shape))")
         }
-        let lossValue: Variable
-        let accuracy: Float
         do {
+            let lossValue: Variable
+            let accuracy: Float
             switch loss {
             case .binaryCrossEntropy:
                 lossValue = try tape.binaryCrossEntropy(out, tape.constant(y))
@@ -57,11 +67,10 @@ public struct Trainer<O: Optimizer> {
                 lossValue = try tape.categoricalCrossEntropyFromLogits(out, tape.constant(y))
                 accuracy = try Metrics.categoricalAccuracy(labels: y, predictions: out.tensor)
             }
-            let flat = params.flatMap { $0 }
-            let grads = try tape.gradients(of: lossValue, wrt: flat)
+            let grads = try tape.gradients(of: lossValue, wrt: params.flatMap { $0 })
             var k = 0
             let shaped = params.map { ps in ps.map { _ in defer { k += 1 }; return grads[k] } }
-            try optimizer.step(&weights, gradients: shaped)
+            return (lossValue.tensor.scalars[0], accuracy, shaped)
         } catch let e as TensorError {
             throw .tensor(e)
         } catch let e as NNError {
@@ -69,8 +78,6 @@ public struct Trainer<O: Optimizer> {
         } catch {
             throw .invalidModel("\(error)")
         }
-        steps += 1
-        return (lossValue.tensor.scalars[0], accuracy)
     }
 
     /// Trains for `epochs` passes over x (N, input...), y (N, ...) in batches (the last one may
