@@ -62,7 +62,7 @@ enum LargeArray {
     }
 
     /// `f` applied element-wise to `a`, in parallel over both cores.
-    static func map(_ a: [Float], _ f: (Float) -> Float) -> [Float] {
+    @inline(__always) static func map(_ a: [Float], _ f: (Float) -> Float) -> [Float] {
         a.withUnsafeBufferPointer { pa in
             let src = UncheckedSendableBox(value: pa)
             return make(a.count) { (p: UnsafeMutablePointer<Float>) in
@@ -75,7 +75,7 @@ enum LargeArray {
     }
 
     /// `f` applied to `a` and `b` (same count) element-wise, in parallel over both cores.
-    static func zipMap(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Float] {
+    @inline(__always) static func zipMap(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Float] {
         precondition(a.count == b.count, "zipMap of \(a.count) and \(b.count) elements")
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
