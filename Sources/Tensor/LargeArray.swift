@@ -90,6 +90,38 @@ enum LargeArray {
         }
     }
 
+    /// max(x, 0) element-wise, on both cores (a plain loop the compiler vectorises).
+    static func relu(_ a: [Float]) -> [Float] {
+        a.withUnsafeBufferPointer { pa in
+            let src = UncheckedSendableBox(value: pa)
+            return make(a.count) { (p: UnsafeMutablePointer<Float>) in
+                let dst = UncheckedSendableBox(value: p)
+                Parallel.forRanges(a.count, minimumChunk: 1 << 16) { r in
+                    let (s, d) = (src.value, dst.value)
+                    for i in r { d[i] = Swift.max(s[i], 0) }
+                }
+            }
+        }
+    }
+
+    /// g where y > 0, else 0: ReLU's gradient from its output, on both cores.
+    static func reluGradient(_ g: [Float], _ y: [Float]) -> [Float] {
+        precondition(g.count == y.count, "reluGradient of \(g.count) and \(y.count) elements")
+        return g.withUnsafeBufferPointer { pg in
+            y.withUnsafeBufferPointer { py in
+                let src = UncheckedSendableBox(value: (pg, py))
+                return make(g.count) { (p: UnsafeMutablePointer<Float>) in
+                    let dst = UncheckedSendableBox(value: p)
+                    Parallel.forRanges(g.count, minimumChunk: 1 << 16) { r in
+                        let (gs, ys) = src.value
+                        let d = dst.value
+                        for i in r { d[i] = ys[i] > 0 ? gs[i] : 0 }
+                    }
+                }
+            }
+        }
+    }
+
     static func adviseHugePages(_ p: UnsafeMutableRawPointer, _ bytes: Int) {
         guard bytes >= hugePageThreshold else { return }
         let huge: UInt = 2 << 20
