@@ -150,20 +150,41 @@ enum Conv2DKernels {
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }
 
-    /// The gradient in the bias: dy (N,OH,OW,F) -> (F). Rows are summed in Double in 8 fixed
-    /// blocks (concurrently), then the blocks in order, so the result does not depend on cores.
+    /// The gradient in the bias: dy (N,OH,OW,F) -> (F). Rows are cut into 8 fixed blocks
+    /// (summed concurrently) and each block into runs of 256 rows; a run is summed in Float
+    /// (eight channels at a time when F is a multiple of 8), runs are added in Double, then
+    /// blocks in order, so the result does not depend on cores. Within 1e-6 relative of a
+    /// Double sum for rows of similar size.
     static func biasGradient(_ dy: Tensor<Float>) -> Tensor<Float> {
         let f = Swift.max(dy.shape.last ?? 1, 1)
         let rows = dy.count / f
-        let blocks = 8
+        let blocks = 8, run = 256
         var partial = [Double](repeating: 0, count: blocks * f)
         dy.scalars.withUnsafeBufferPointer { p in
             partial.withUnsafeMutableBufferPointer { q in
                 let box = UncheckedSendableBox(value: (p, q))
                 Parallel.forEach(blocks) { blk in
                     let (p, q) = box.value
-                    for r in (rows * blk / blocks)..<(rows * (blk + 1) / blocks) {
-                        for j in 0..<f { q[blk * f + j] += Double(p[r * f + j]) }
+                    guard let raw = UnsafeRawPointer(p.baseAddress) else { return }
+                    var r = rows * blk / blocks
+                    let end = rows * (blk + 1) / blocks
+                    var sums = [Float](repeating: 0, count: f)
+                    while r < end {
+                        let stop = Swift.min(end, r + run)
+                        if f % 8 == 0 {
+                            var lanes = [SIMD8<Float>](repeating: .zero, count: f / 8)
+                            for row in r..<stop {
+                                for l in 0..<(f / 8) {
+                                    lanes[l] += raw.loadUnaligned(fromByteOffset: (row * f + l * 8) * 4, as: SIMD8<Float>.self)
+                                }
+                            }
+                            for l in 0..<(f / 8) { for e in 0..<8 { sums[l * 8 + e] = lanes[l][e] } }
+                        } else {
+                            for j in 0..<f { sums[j] = 0 }
+                            for row in r..<stop { for j in 0..<f { sums[j] += p[row * f + j] } }
+                        }
+                        for j in 0..<f { q[blk * f + j] += Double(sums[j]) }
+                        r = stop
                     }
                 }
             }

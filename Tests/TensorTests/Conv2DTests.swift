@@ -152,6 +152,19 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
     }
 }
 
+@Suite struct BiasGradientTests {
+    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func matchesDoubleSum(_ shape: [Int]) {
+        let dy = randomTensor(shape, seed: 61)
+        let f = shape[3]
+        var expected = [Double](repeating: 0, count: f)
+        for (i, v) in dy.scalars.enumerated() { expected[i % f] += Double(v) }
+        let db = Conv2DKernels.biasGradient(dy)
+        #expect(db.shape == [f])
+        // Float runs of 256 values in [-1, 1): within 256 * 2^-24 * 2 each, far below 1e-4.
+        #expect(maxAbsDifference(db.scalars, expected) < 1e-4)
+    }
+}
+
 @Suite struct DeterminismTests {
     @Test func repeatedRunsGiveTheSameBits() throws {
         // Large enough for the per-block threads and the split GEMMs.
