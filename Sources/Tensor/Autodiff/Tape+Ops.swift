@@ -109,40 +109,47 @@ extension Tape {
         return x4.id == x.id ? v : try reshape(v, try x.tensor.restorePoolingRank(values).shape)
     }
 
+    /// max(x, 0) element-wise; the gradient passes where the output is positive.
     public func relu(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
         let y = x.tensor.relu()
         return append(.relu(output: y), inputs: [x], value: y)
     }
 
+    /// 1 / (1 + exp(-x)) element-wise.
     public func sigmoid(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
         let y = x.tensor.sigmoid()
         return append(.sigmoid(output: y), inputs: [x], value: y)
     }
 
+    /// tanh(x) element-wise.
     public func tanh(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
         let y = x.tensor.tanh()
         return append(.tanh(output: y), inputs: [x], value: y)
     }
 
+    /// Stable softmax along `axis` (default the last). See `Tensor.softmax`.
     public func softmax(_ x: Variable, axis: Int = -1) throws(TensorError) -> Variable {
         try check(x)
         let y = try x.tensor.softmax(axis: axis)
         return append(.softmax(output: y, axis: axis), inputs: [x], value: y)
     }
 
+    /// The sum over `axis`, or of everything (shape []) when nil.
     public func sum(_ x: Variable, axis: Int? = nil) throws(TensorError) -> Variable {
         try check(x)
         return append(.sum(axis: axis, inputShape: x.shape), inputs: [x], value: try x.tensor.sum(axis: axis))
     }
 
+    /// The mean over `axis`, or of everything (shape []) when nil.
     public func mean(_ x: Variable, axis: Int? = nil) throws(TensorError) -> Variable {
         try check(x)
         return append(.mean(axis: axis, inputShape: x.shape), inputs: [x], value: try x.tensor.mean(axis: axis))
     }
 
+    /// The same elements under `shape` (same element count).
     public func reshape(_ x: Variable, _ shape: [Int]) throws(TensorError) -> Variable {
         try check(x)
         return append(.reshape(inputShape: x.shape), inputs: [x], value: try x.tensor.reshaped(shape))
