@@ -32,8 +32,9 @@ extension Tape {
         let b2 = b.tensor.rank == 1 ? try reshape(b, [b.shape[0], 1]) : b
         let y = try a2.tensor.matmul(b2.tensor)  // checks the shapes
         let v = append(.matmul(a2.tensor, b2.tensor), inputs: [a2, b2], value: y)
-        let product = try a.tensor.matmul(b.tensor)
-        return product.shape == v.shape ? v : try reshape(v, product.shape)
+        // numpy drops the axes that 1-D operands had gained.
+        let shape = (a.tensor.rank == 2 ? [y.shape[0]] : []) + (b.tensor.rank == 2 ? [y.shape[1]] : [])
+        return shape == v.shape ? v : try reshape(v, shape)
     }
 
     /// conv2d of an image (H,W,C) or batch (N,H,W,C) with kernel (KH,KW,C,F) and optional
