@@ -115,7 +115,19 @@ enum LargeArray {
                     Parallel.forRanges(g.count, minimumChunk: 1 << 16) { r in
                         let (gs, ys) = src.value
                         let d = dst.value
-                        for i in r { d[i] = ys[i] > 0 ? gs[i] : 0 }
+                        // Eight at a time with a vector select: a branch per element would
+                        // mispredict about half the time.
+                        var i = r.lowerBound
+                        if let gr = UnsafeRawPointer(gs.baseAddress), let yr = UnsafeRawPointer(ys.baseAddress) {
+                            let dr = UnsafeMutableRawPointer(d)
+                            while i + 8 <= r.upperBound {
+                                let gv = gr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                                let yv = yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                                dr.storeBytes(of: gv.replacing(with: 0, where: yv .<= 0), toByteOffset: i * 4, as: SIMD8<Float>.self)
+                                i += 8
+                            }
+                        }
+                        while i < r.upperBound { d[i] = ys[i] <= 0 ? 0 : gs[i]; i += 1 }
                     }
                 }
             }
