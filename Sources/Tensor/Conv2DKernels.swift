@@ -1,19 +1,21 @@
-/// The fast Float convolution kernels: im2col packing plus `cblas_sgemm`, chunked over the
-/// batch so the column buffer stays small.
+/// The fast Float convolution kernels: im2col packing plus `cblas_sgemm`, in chunks of output
+/// rows so the column buffer stays in cache.
 ///
-/// Shapes: input x (N,H,W,C), kernel (KH,KW,C,F), output y (N,OH,OW,F). With M = OH*OW rows
-/// per image and KK = KH*KW*C:
+/// Shapes: input x (N,H,W,C), kernel (KH,KW,C,F), output y (N,OH,OW,F). With M output pixels
+/// in a chunk and KK = KH*KW*C:
 /// - forward:          y[chunk] = bias + cols[chunk] (M,KK) * K (KK,F)
-/// - input gradient:   dx += col2im(dy[chunk] (M,F) * K^T (F,KK))   (also conv2dTranspose)
+/// - input gradient:   dx += col2im(dy[chunk] (M,F) * K^T (F,KK))   (also conv2dTranspose);
+///                     at stride 1 with 16+ channels, a forward convolution of dy instead
 /// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
 ///
 /// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
 /// GEMM, unpack) by one thread with single-threaded OpenBLAS, in chunks of output rows small
-/// enough (2 MB of columns) that packed columns are still in that core's cache when used. The kernel gradient adds the blocks' partial sums in block order. Nothing
-/// depends on thread timing or on the number of cores: results are reproducible bit for bit.
-/// A single image falls back to one block with every step parallel inside. Tested against
-/// the plain loops in `conv2dReference`, `conv2dTransposeReference` and
-/// `conv2dKernelGradientReference`.
+/// enough (2 MB of columns) that packed columns are still in that core's cache when used.
+/// The kernel gradient adds the blocks' partial sums in block order. Nothing depends on
+/// thread timing or on the number of cores: results are reproducible bit for bit. A single
+/// image is one block with every step parallel inside. Tested against the plain loops in
+/// `conv2dReference`, `conv2dTransposeReference` and `conv2dKernelGradientReference`
+/// (Float within 1e-5 * (terms summed) of them, for |x|, |k| < 1).
 enum Conv2DKernels {
     /// How many image blocks a batch is cut into (fixed, so results do not depend on cores).
     static let parts = 2
