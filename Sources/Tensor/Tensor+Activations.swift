@@ -7,7 +7,7 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Int)
     public func relu() -> Tensor {
         if let x = self as? Tensor<Float>,
-           let y = Tensor<Float>(shape: shape, scalars: LargeArray.map(x.scalars) { $0 > 0 ? $0 : 0 }) as? Tensor {
+           let y = Tensor<Float>(shape: shape, scalars: LargeArray.relu(x.scalars)) as? Tensor {
             return y
         }
         return Tensor(shape: shape, scalars: scalars.map { $0 > .zero ? $0 : .zero })

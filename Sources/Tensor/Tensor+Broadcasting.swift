@@ -54,6 +54,7 @@ extension Tensor {
     }
 
     /// Combines `a` and `b` element by element under numpy broadcasting.
+    @_specialize(exported: true, where Scalar == Float, R == Float)
     public static func broadcasting<R: TensorScalar>(
         _ a: Tensor, _ b: Tensor, _ f: (Scalar, Scalar) throws(TensorError) -> R
     ) throws(TensorError) -> Tensor<R> {

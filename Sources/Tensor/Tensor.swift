@@ -77,6 +77,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// Applies `f` to every element.
+    @_specialize(exported: true, where Scalar == Float, R == Float)
+    @_specialize(exported: true, where Scalar == Int, R == Int)
     public func map<R: TensorScalar>(_ f: (Scalar) throws(TensorError) -> R) throws(TensorError) -> Tensor<R> {
         let out: [R] = try scalars.withUnsafeBufferPointer { (src) throws(TensorError) in
             try LargeArray.make(src.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in

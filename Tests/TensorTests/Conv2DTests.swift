@@ -42,6 +42,10 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 2, h: 9, w: 8, c: 4, kh: 3, kw: 2, f: 3, stride: (2, 1), dilation: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
         ConvCase(n: 1, h: 8, w: 8, c: 5, kh: 1, kw: 1, f: 7, stride: (3, 3), dilation: (1, 1), padding: .valid),
         ConvCase(n: 4, h: 10, w: 11, c: 3, kh: 5, kw: 4, f: 6, stride: (3, 2), dilation: (1, 2), padding: .same),
+        // Stride 1: the input gradient runs as a convolution with the rotated kernel...
+        ConvCase(n: 3, h: 9, w: 7, c: 16, kh: 3, kw: 2, f: 4, stride: (1, 1), dilation: (2, 3), padding: .explicit(top: 2, bottom: 0, left: 1, right: 3)),
+        // ...unless a padding reaches the effective kernel size: then by col2im.
+        ConvCase(n: 2, h: 4, w: 5, c: 16, kh: 1, kw: 2, f: 3, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 1, bottom: 1, left: 0, right: 2)),
         // Large enough that sgemm splits the product across cores.
         ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
@@ -149,6 +153,19 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
             let r = GEMM.reference(m: m, n: n, k: k, a.scalars, b.scalars)
             #expect(maxAbsDifference(c.scalars, r) < 1e-5 * Double(k))
         }
+    }
+}
+
+@Suite struct BiasGradientTests {
+    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func matchesDoubleSum(_ shape: [Int]) {
+        let dy = randomTensor(shape, seed: 61)
+        let f = shape[3]
+        var expected = [Double](repeating: 0, count: f)
+        for (i, v) in dy.scalars.enumerated() { expected[i % f] += Double(v) }
+        let db = Conv2DKernels.biasGradient(dy)
+        #expect(db.shape == [f])
+        // Float runs of 256 values in [-1, 1): within 256 * 2^-24 * 2 each, far below 1e-4.
+        #expect(maxAbsDifference(db.scalars, expected) < 1e-4)
     }
 }
 

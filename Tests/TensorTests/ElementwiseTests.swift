@@ -54,3 +54,13 @@ import Testing
         #expect(try x.compared(Tensor(scalar: 3), .greaterOrEqual).scalars == [0, 1, 1])
     }
 }
+
+@Suite struct FastElementwiseTests {
+    @Test(arguments: [1, 7, 8, 1003, 200_001]) func reluAndItsGradientMatchPlainLoops(_ n: Int) {
+        let x = randomTensor([n], seed: UInt64(n)).relu()   // about half exact zeros
+        let g = randomTensor([n], seed: 7)
+        #expect(x.scalars == x.scalars.map { Swift.max($0, 0) })
+        let d = LargeArray.reluGradient(g.scalars, x.scalars)
+        #expect(d == zip(g.scalars, x.scalars).map { $1 > 0 ? $0 : 0 })
+    }
+}

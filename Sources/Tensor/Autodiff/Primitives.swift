@@ -86,7 +86,7 @@ enum Primitive {
             return [Tensor<Float>.avgPoolGradient(g, geometry, inputShape: inputShape)]
         case .relu(let y):
             // Saving the output, not the input, lets the input (a conv output) be freed.
-            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $1 > 0 ? $0 : 0 })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, y.scalars))]
         case .sigmoid(let y):
             return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * $1 * (1 - $1) })]
         case .tanh(let y):
