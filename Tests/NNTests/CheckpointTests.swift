@@ -70,3 +70,20 @@ func temporaryPath(_ name: String) -> String {
     #expect(throws: NNError.self) { try Checkpoint.load(from: path, for: m) }
     do { _ = try Checkpoint.load(from: path, for: m) } catch { #expect(error.description.hasPrefix(path + ": cannot read weights")) }
 }
+
+@Test func reloadedWeightsPredictTheSameBits() throws {
+    let m = try ModelZoo.tutorial(input: [32, 32, 3])
+    let w = ModelWeights.glorotUniform(for: m, seed: 21)
+    let path = temporaryPath("tutorial32.cnnw")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Checkpoint.save(w, for: m, to: path)
+    let x = Tensor<Float>.random(shape: [2, 32, 32, 3], seed: 4)
+    #expect(try m.predict(x, weights: Checkpoint.load(from: path, for: m)) == m.predict(x, weights: w))
+    // The same file does not fit the model on another input size (dense_1 changes).
+    do {
+        _ = try Checkpoint.load(from: path, for: ModelZoo.tutorial(input: [64, 64, 3]))
+        Issue.record("expected an error")
+    } catch {
+        #expect(error.description.contains("layer 'dense_1' (Dense) has parameters [\"512x512\", \"512\"] in the file but [\"2048x512\", \"512\"]"))
+    }
+}
