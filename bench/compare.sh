@@ -18,8 +18,8 @@ if ! "$VENV/bin/python" -c "import tensorflow" 2>/dev/null; then
 fi
 swift build -c release --product cnnlearn 2>&1 | tail -1
 
-run() {  # run NAME COMMAND...: keeps the output, echoes it
-    "${@:2}" > "$OUT/$1.txt"
+run() {  # run NAME COMMAND...: keeps stdout and stderr in bench/results, echoes stdout
+    "${@:2}" > "$OUT/$1.txt" 2> "$OUT/$1.err" || { cat "$OUT/$1.err" >&2; exit 1; }
     sed "s/^/  [$1] /" "$OUT/$1.txt"
 }
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB"
