@@ -1,0 +1,160 @@
+import Tensor
+
+/// The loss a `Trainer` minimises.
+public enum Loss: Sendable {
+    /// Keras' binary_crossentropy on sigmoid outputs (N,1), predictions clipped to [1e-7, 1-1e-7].
+    case binaryCrossEntropy
+    /// Categorical cross-entropy on logits (N,K) against one-hot labels; the model's last layer
+    /// must be linear (no softmax).
+    case categoricalCrossEntropyFromLogits
+}
+
+/// Loss and accuracy per epoch, each the batch-size-weighted mean over the epoch's steps
+/// (as Keras reports them, measured with Dropout active and weights still changing).
+public struct TrainingHistory: Sendable, Equatable {
+    public var loss: [Float] = []
+    public var accuracy: [Float] = []
+}
+
+/// Trains a `Sequential` model with an optimizer: forward on the engine's tape, gradients by
+/// reverse-mode autodiff, one optimizer update per batch.
+///
+/// Deterministic: step k's dropout masks come from `seed + k`, epoch e's shuffle from
+/// `seed ^ e`, so the same seed gives the same weights bit for bit.
+public struct Trainer<O: Optimizer> {
+    public let model: Sequential
+    public var weights: ModelWeights
+    public var optimizer: O
+    public let loss: Loss
+    public let seed: UInt64
+    /// Updates applied so far.
+    public private(set) var steps = 0
+
+    public init(model: Sequential, weights: ModelWeights, optimizer: O, loss: Loss, seed: UInt64 = 0) throws(NNError) {
+        try weights.check(against: model)
+        self.model = model; self.weights = weights; self.optimizer = optimizer; self.loss = loss; self.seed = seed
+    }
+
+    /// One update on a batch x (N, input...), y (N,1) or (N,K); returns the batch's mean loss
+    /// and accuracy before the update.
+    @discardableResult
+    public mutating func trainStep(x: Tensor<Float>, y: Tensor<Float>) throws(NNError) -> (loss: Float, accuracy: Float) {
+        // The tape (which keeps the weights it saw) is gone before the update, so the
+        // optimizer writes the weights in place instead of copying them.
+        let (lossValue, accuracy, grads) = try lossAndGradients(x: x, y: y)
+        try optimizer.step(&weights, gradients: grads)
+        steps += 1
+        return (lossValue, accuracy)
+    }
+
+    /// Forward on a fresh tape, the batch's loss and accuracy, and the gradients per layer.
+    func lossAndGradients(x: Tensor<Float>, y: Tensor<Float>) throws(NNError) -> (Float, Float, [[Tensor<Float>]]) {
+        let tape = Tape()
+        let params = weights.tensors.map { $0.map { tape.variable($0) } }
+        let out = try model.forward(tape.constant(x), parameters: params, tape: tape,
+                                    context: ForwardContext(training: true, seed: seed &+ UInt64(steps)))
+        guard out.tensor.shape == y.shape else {
+            throw .invalidModel("labels \(formatShape(y.shape)) do not match the model's output \(formatShape(out.tensor.shape))")
+        }
+        do {
+            let lossValue: Variable
+            let accuracy: Float
+            switch loss {
+            case .binaryCrossEntropy:
+                lossValue = try tape.binaryCrossEntropy(out, tape.constant(y))
+                accuracy = try Metrics.binaryAccuracy(labels: y, predictions: out.tensor)
+            case .categoricalCrossEntropyFromLogits:
+                lossValue = try tape.categoricalCrossEntropyFromLogits(out, tape.constant(y))
+                accuracy = try Metrics.categoricalAccuracy(labels: y, predictions: out.tensor)
+            }
+            let grads = try tape.gradients(of: lossValue, wrt: params.flatMap { $0 })
+            var k = 0
+            let shaped = params.map { ps in ps.map { _ in defer { k += 1 }; return grads[k] } }
+            return (lossValue.tensor.scalars[0], accuracy, shaped)
+        } catch let e as TensorError {
+            throw .tensor(e)
+        } catch let e as NNError {
+            throw e
+        } catch {
+            throw .invalidModel("\(error)")
+        }
+    }
+
+    /// Trains for `epochs` passes over x (N, input...), y (N, ...) in batches (the last one may
+    /// be short), shuffled each epoch when `shuffle` is on.
+    public mutating func fit(x: Tensor<Float>, y: Tensor<Float>, batchSize: Int = 32, epochs: Int = 1,
+                             shuffle: Bool = true) throws(NNError) -> TrainingHistory {
+        guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0], x.shape[0] > 0, batchSize >= 1 else {
+            throw .invalidArgument("fit needs as many labels as examples and a batch size of at least 1, got x \(formatShape(x.shape)), y \(formatShape(y.shape)), batch \(batchSize)")
+        }
+        let n = x.shape[0]
+        var history = TrainingHistory()
+        for epoch in 0..<epochs {
+            let order = shuffle ? seededPermutation(n, seed: seed ^ UInt64(epoch + 1)) : Array(0..<n)
+            var lossSum = 0.0, accSum = 0.0
+            var start = 0
+            while start < n {
+                let idx = Array(order[start..<min(n, start + batchSize)])
+                let r = try trainStep(x: gatherRows(x, idx), y: gatherRows(y, idx))
+                lossSum += Double(r.loss) * Double(idx.count)
+                accSum += Double(r.accuracy) * Double(idx.count)
+                start += batchSize
+            }
+            history.loss.append(Float(lossSum / Double(n)))
+            history.accuracy.append(Float(accSum / Double(n)))
+        }
+        return history
+    }
+}
+
+/// Rows `indices` of a batch-first tensor (N, ...) -> (indices.count, ...).
+public func gatherRows(_ t: Tensor<Float>, _ indices: [Int]) -> Tensor<Float> {
+    let per = t.count / max(t.shape[0], 1)
+    var out = [Float]()
+    out.reserveCapacity(per * indices.count)
+    for i in indices { out.append(contentsOf: t.scalars[(i * per)..<((i + 1) * per)]) }
+    return Tensor(shape: [indices.count] + t.shape.dropFirst(), scalars: out)
+}
+
+/// A permutation of 0..<n by Fisher-Yates from the engine's seeded generator (j = next() % (i+1)).
+public func seededPermutation(_ n: Int, seed: UInt64) -> [Int] {
+    var g = SeededGenerator(seed: seed)
+    var p = Array(0..<n)
+    var i = n - 1
+    while i > 0 {
+        let j = Int(g.next() % UInt64(i + 1))
+        p.swapAt(i, j)
+        i -= 1
+    }
+    return p
+}
+
+extension Sequential {
+    /// Loss and accuracy of the model on x (N, input...), y (N, ...) at inference (Dropout off),
+    /// predicted in batches; each the mean over all N examples.
+    public func evaluate(x: Tensor<Float>, y: Tensor<Float>, weights: ModelWeights, loss: Loss,
+                         batchSize: Int = 32) throws(NNError) -> (loss: Float, accuracy: Float) {
+        guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0], x.shape[0] > 0, batchSize >= 1 else {
+            throw .invalidArgument("evaluate needs as many labels as examples and a batch size of at least 1, got x \(formatShape(x.shape)), y \(formatShape(y.shape)), batch \(batchSize)")
+        }
+        let n = x.shape[0]
+        var lossSum = 0.0, accSum = 0.0
+        var start = 0
+        while start < n {
+            let idx = Array(start..<min(n, start + batchSize))
+            let p = try predict(gatherRows(x, idx), weights: weights)
+            let t = gatherRows(y, idx)
+            let (l, a): (Float, Float)
+            switch loss {
+            case .binaryCrossEntropy:
+                (l, a) = (try Metrics.binaryCrossEntropy(labels: t, predictions: p), try Metrics.binaryAccuracy(labels: t, predictions: p))
+            case .categoricalCrossEntropyFromLogits:
+                (l, a) = (try Metrics.categoricalCrossEntropy(labels: t, logits: p), try Metrics.categoricalAccuracy(labels: t, predictions: p))
+            }
+            lossSum += Double(l) * Double(idx.count)
+            accSum += Double(a) * Double(idx.count)
+            start += batchSize
+        }
+        return (Float(lossSum / Double(n)), Float(accSum / Double(n)))
+    }
+}
