@@ -42,6 +42,7 @@ enum FigureBuiltin {
             var out: [FigureArgument] = []
             for i in items { out.append(try argument(i, a, loc)) }
             return .list(out)
+        case .model(let m): return .string(m.name)
         case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)
         }
     }

@@ -74,6 +74,14 @@ enum Builtins {
         add("figure", "figure(\"id\", args..., label: value)", 1...64, nil) { a, it throws(LessonError) in
             try FigureBuiltin.run(a, it)
         }
+        // Models (layer shapes and counts from module NN; no weights are made).
+        add("model", "model(\"tutorial\" or \"vgg16\")", 1...1) { a, _ throws(LessonError) in try ModelBuiltins.model(a) }
+        add("summary", "summary(m)", 1...1) { a, _ throws(LessonError) in try ModelBuiltins.summary(a) }
+        add("params", "params(m) or params(m, \"layer\")", 1...2) { a, _ throws(LessonError) in try ModelBuiltins.params(a) }
+        add("macs", "macs(m) or macs(m, \"layer\")", 1...2) { a, _ throws(LessonError) in try ModelBuiltins.macs(a) }
+        add("receptive_field", "receptive_field(m) or receptive_field(m, \"layer\")", 1...2) { a, _ throws(LessonError) in
+            try ModelBuiltins.receptiveField(a)
+        }
         // grad is evaluated by Interpreter.gradient, which records its expression on a tape;
         // this entry gives it a signature for hints and "did you mean" suggestions.
         add("grad", "grad(expression, wrt)", 2...2) { a, it throws(LessonError) in

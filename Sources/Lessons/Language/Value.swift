@@ -1,3 +1,4 @@
+import NN
 import Tensor
 
 /// A value of the cell language.
@@ -16,6 +17,8 @@ public enum Value: Sendable {
     /// The result of `shape(x)`: prints as `5x5`, and can be indexed and passed where a list of
     /// Ints is expected.
     case shape([Int])
+    /// A network from `model("tutorial")` or `model("vgg16")`: its layers' shapes and counts.
+    case model(Sequential)
     /// What a builtin with no result gives (`print`, `save`, `assert_equal`); never printed.
     case nothing
 
@@ -30,6 +33,7 @@ public enum Value: Sendable {
         case .floatTensor(let t): return "Float tensor \(formatShape(t.shape))"
         case .list: return "list"
         case .shape: return "shape"
+        case .model: return "model"
         case .nothing: return "nothing"
         }
     }
@@ -75,7 +79,7 @@ enum Numeric {
         case .intTensor(let t): self = .int(t)
         case .floatTensor(let t): self = .float(t)
         case .shape(let s): self = .int(Tensor(shape: [s.count], scalars: s))
-        case .string, .list, .nothing: return nil
+        case .string, .list, .model, .nothing: return nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 
 /// Prints values in the stable, machine-independent form lessons show and check.
@@ -31,6 +32,8 @@ public struct ValueFormatter: Sendable {
         case .floatTensor(let t): return tensor(t.shape, t.scalars.map(number), typeName: "Float")
         case .list(let items): return "[" + items.map(nested).joined(separator: ", ") + "]"
         case .shape(let s): return formatShape(s)
+        case .model(let m):
+            return "model \"\(m.name)\": \(m.layers.count) layers, input \(formatShape(m.inputShape)), output \(formatShape(m.outputShape)), \(groupedThousands(m.parameterCount)) parameters"
         case .nothing: return ""
         }
     }

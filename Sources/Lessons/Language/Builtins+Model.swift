@@ -1,0 +1,69 @@
+import NN
+
+/// The model builtins over module NN: `model`, `summary`, `params`, `macs`, `receptive_field`.
+///
+/// They work from the layer specifications (shapes and counts), so VGG16's 138 million weights
+/// are never allocated.
+enum ModelBuiltins {
+    static func model(_ a: CallArguments) throws(LessonError) -> Value {
+        let (v, loc) = a.positional[0]
+        let name = try a.string(v, "the model name", loc)
+        do {
+            return .model(try ModelZoo.model(named: name))
+        } catch {
+            throw LessonError("unknown model \"\(name)\"", at: loc, hint: "known models: \(ModelZoo.names.joined(separator: ", "))")
+        }
+    }
+
+    static func sequential(_ a: CallArguments) throws(LessonError) -> Sequential {
+        let (v, loc) = a.positional[0]
+        guard case .model(let m) = v else { throw a.wrongType("m", "a model (from model(\"tutorial\"))", v, loc) }
+        return m
+    }
+
+    /// The named layer of `m`, or an error listing the layer names.
+    static func layer(_ a: CallArguments, _ m: Sequential) throws(LessonError) -> ModelLayer? {
+        guard let (v, loc) = a.value(1) else { return nil }
+        let name = try a.string(v, "the layer name", loc)
+        guard let l = m.layers.first(where: { $0.name == name }) else {
+            let names = m.layers.map(\.name)
+            let hint = closest(name, among: names).map { "did you mean \"\($0)\"? " } ?? ""
+            throw LessonError("model \"\(m.name)\" has no layer \"\(name)\"", at: loc, hint: hint + "layers: \(names.joined(separator: ", "))")
+        }
+        return l
+    }
+
+    static func summary(_ a: CallArguments) throws(LessonError) -> Value {
+        .string(try sequential(a).summaryTable().trimmingTrailingNewlines())
+    }
+
+    static func params(_ a: CallArguments) throws(LessonError) -> Value {
+        let m = try sequential(a)
+        return .int(try layer(a, m)?.parameterCount ?? m.parameterCount)
+    }
+
+    static func macs(_ a: CallArguments) throws(LessonError) -> Value {
+        let m = try sequential(a)
+        return .int(try layer(a, m)?.macs ?? m.macs)
+    }
+
+    /// `receptive_field(m, "layer")`: the side of the input square one output unit sees;
+    /// `receptive_field(m)`: the table for every layer.
+    static func receptiveField(_ a: CallArguments) throws(LessonError) -> Value {
+        let m = try sequential(a)
+        guard let l = try layer(a, m), let i = m.layers.firstIndex(where: { $0.name == l.name }) else {
+            return .string(m.receptiveFieldTable().trimmingTrailingNewlines())
+        }
+        let rf = m.receptiveFields()[i]
+        if rf.isGlobal { return .string("whole input") }
+        return rf.size[0] == rf.size[1] ? .int(rf.size[0]) : .shape(rf.size)
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}
