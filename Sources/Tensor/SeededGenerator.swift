@@ -49,6 +49,7 @@ extension Tensor {
     /// 1 / (1 - rate), or set to 0; identity when `training` is false. The mask is
     /// `Tensor.dropoutMask(shape:rate:seed:)`, so the same seed drops the same elements.
     /// Throws when `rate` is outside [0, 1).
+    @_specialize(exported: true, where Scalar == Float)
     public func dropout(rate: Float, training: Bool = true, seed: UInt64 = Dropout.defaultSeed) throws(TensorError) -> Tensor<Float> {
         let x = Tensor<Float>(shape: shape, scalars: scalars.map(\.floatValue))
         guard training else { return x }

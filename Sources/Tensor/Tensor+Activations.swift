@@ -3,22 +3,28 @@ import Foundation
 /// Activation functions: ReLU for both scalar types; sigmoid, tanh and softmax in Float.
 extension Tensor {
     /// max(x, 0) element-wise; exact for `Int`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Int)
     public func relu() -> Tensor {
-        Tensor(shape: shape, scalars: scalars.map { $0 > .zero ? $0 : .zero })
+        if let x = self as? Tensor<Float>,
+           let y = Tensor<Float>(shape: shape, scalars: LargeArray.relu(x.scalars)) as? Tensor {
+            return y
+        }
+        return Tensor(shape: shape, scalars: scalars.map { $0 > .zero ? $0 : .zero })
     }
 }
 
 extension Tensor where Scalar == Float {
     /// 1 / (1 + exp(-x)) element-wise, computed without overflow for large |x|.
     public func sigmoid() -> Tensor<Float> {
-        Tensor(shape: shape, scalars: scalars.map { x in
+        Tensor(shape: shape, scalars: LargeArray.map(scalars) { x in
             x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
         })
     }
 
     /// The hyperbolic tangent element-wise.
     public func tanh() -> Tensor<Float> {
-        Tensor(shape: shape, scalars: scalars.map { Foundation.tanh($0) })
+        Tensor(shape: shape, scalars: LargeArray.map(scalars) { Foundation.tanh($0) })
     }
 
     /// exp(x - max) / sum(exp(x - max)) along `axis` (default the last): each slice sums to 1

@@ -54,16 +54,41 @@ extension Tensor {
     }
 
     /// Combines `a` and `b` element by element under numpy broadcasting.
+    @_specialize(exported: true, where Scalar == Float, R == Float)
     public static func broadcasting<R: TensorScalar>(
         _ a: Tensor, _ b: Tensor, _ f: (Scalar, Scalar) throws(TensorError) -> R
     ) throws(TensorError) -> Tensor<R> {
         if a.shape == b.shape {
-            var out = [R]()
-            out.reserveCapacity(a.count)
-            for i in 0..<a.count { out.append(try f(a.scalars[i], b.scalars[i])) }
+            let out: [R] = try a.scalars.withUnsafeBufferPointer { (pa) throws(TensorError) in
+                try b.scalars.withUnsafeBufferPointer { (pb) throws(TensorError) in
+                    try LargeArray.make(a.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                        for i in 0..<pa.count { p[i] = try f(pa[i], pb[i]) }
+                    }
+                }
+            }
             return Tensor<R>(shape: a.shape, scalars: out)
         }
         let shape = try broadcastShape(a.shape, b.shape)
+        // Common fast cases: one operand a single element, or b repeating along a's leading
+        // axes (a bias (F) added to (N,F)).
+        if shape == a.shape && (b.count == 1 || a.shape.suffix(b.rank).elementsEqual(b.shape)) {
+            let inner = b.count
+            let out: [R] = try LargeArray.make(a.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                var i = 0
+                while i < a.count {
+                    for j in 0..<inner { p[i + j] = try f(a.scalars[i + j], b.scalars[j]) }
+                    i += inner
+                }
+            }
+            return Tensor<R>(shape: shape, scalars: out)
+        }
+        if shape == b.shape && a.count == 1 {
+            let av = a.scalars[0]
+            let out: [R] = try LargeArray.make(b.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                for i in 0..<b.count { p[i] = try f(av, b.scalars[i]) }
+            }
+            return Tensor<R>(shape: shape, scalars: out)
+        }
         let sa = broadcastStrides(a.shape, into: shape)
         let sb = broadcastStrides(b.shape, into: shape)
         var out = [R]()
@@ -75,16 +100,20 @@ extension Tensor {
     }
 
     /// `self + b` with broadcasting; `Int` overflow throws.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Int)
     public func adding(_ b: Tensor) throws(TensorError) -> Tensor {
         try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) in try Scalar.checkedAdd(x, y) }
     }
 
     /// `self - b` with broadcasting; `Int` overflow throws.
+    @_specialize(exported: true, where Scalar == Float)
     public func subtracting(_ b: Tensor) throws(TensorError) -> Tensor {
         try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) in try Scalar.checkedSubtract(x, y) }
     }
 
     /// `self * b` (element-wise) with broadcasting; `Int` overflow throws.
+    @_specialize(exported: true, where Scalar == Float)
     public func multiplying(_ b: Tensor) throws(TensorError) -> Tensor {
         try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) in try Scalar.checkedMultiply(x, y) }
     }
@@ -93,6 +122,7 @@ extension Tensor {
     ///
     /// `Int / Int` is computed in Double and rounded once to Float; an `Int` division by zero
     /// throws. `Float` division follows IEEE (x/0 is ±inf or nan).
+    @_specialize(exported: true, where Scalar == Float)
     public func dividing(_ b: Tensor) throws(TensorError) -> Tensor<Float> {
         if Scalar.isExact {
             return try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) -> Float in
@@ -104,11 +134,13 @@ extension Tensor {
     }
 
     /// `-self`; `-Int.min` throws.
+    @_specialize(exported: true, where Scalar == Float)
     public func negated() throws(TensorError) -> Tensor {
         try map { (x) throws(TensorError) in try Scalar.checkedNegate(x) }
     }
 
     /// Element-wise `a < b` etc. as 0/1 `Int`, with broadcasting.
+    @_specialize(exported: true, where Scalar == Float)
     public func compared(_ b: Tensor, _ op: Comparison) throws(TensorError) -> Tensor<Int> {
         try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) -> Int in
             switch op {

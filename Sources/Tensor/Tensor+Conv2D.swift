@@ -6,6 +6,7 @@ extension Tensor {
     /// (N,H,W,C) + (KH,KW,C,F) -> (N,OH,OW,F). A plane takes a bias of shape (1).
     /// `Int` runs the exact reference loops (overflow throws); `Float` runs im2col +
     /// `cblas_sgemm`, within 1e-5 * sqrt(KH*KW*C) * max|x|*max|k| of a Double reference.
+    @_specialize(exported: true, where Scalar == Float)
     public func conv2d(_ kernel: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
                        dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
         let (x, k, restore) = try batchedForConv(kernel, "conv2d")
@@ -49,6 +50,7 @@ extension Tensor {
     ///
     /// Sums run over (ky, kx, c) in that order, then the bias is added, so `Int` results are
     /// exact and `Float` results are reproducible.
+    @_specialize(exported: true, where Scalar == Float)
     public func conv2dReference(_ kernel: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                                 padding: Padding = .valid, dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
         guard rank == 4, kernel.rank == 4, kernel.shape[2] == shape[3] else {

@@ -9,6 +9,7 @@ extension Tensor {
     /// H = (OH-1)*strideY + (KH-1)*dilationY + 1 - top - bottom for `.valid` and `.explicit`
     /// padding; for `.same`, H = OH*strideY (Keras), with the padding `conv2d` would use on H.
     /// Likewise for W. `Int` is exact (overflow throws); `Float` uses sgemm + col2im.
+    @_specialize(exported: true, where Scalar == Float)
     public func conv2dTranspose(_ kernel: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
                                 dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
         let y: Tensor, k: Tensor

@@ -10,6 +10,7 @@ extension Tensor {
     }
 
     /// The axes in reverse order (numpy `.T`): shape (A,B,C) -> (C,B,A).
+    @_specialize(exported: true, where Scalar == Float)
     public func transposed() -> Tensor {
         if rank < 2 { return self }
         // A permutation of valid axes cannot fail.
@@ -17,6 +18,7 @@ extension Tensor {
     }
 
     /// Axis `i` of the result is axis `axes[i]` of `self` (numpy `transpose(axes)`).
+    @_specialize(exported: true, where Scalar == Float)
     public func permuted(_ axes: [Int]) throws(TensorError) -> Tensor {
         guard axes.count == rank, Set(axes) == Set(0..<rank) else {
             throw .invalidArgument("permutation \(axes) is not a permutation of the axes of a \(formatShape(shape)) tensor")
@@ -41,6 +43,7 @@ extension Tensor {
     }
 
     /// Pads every axis with `value`: `widths[i]` cells before and after axis `i`.
+    @_specialize(exported: true, where Scalar == Float)
     public func padded(_ widths: [(before: Int, after: Int)], value: Scalar = .zero) throws(TensorError) -> Tensor {
         guard widths.count == rank else {
             throw .invalidArgument("padded needs one (before, after) pair per axis of \(formatShape(shape)), got \(widths.count)")
@@ -57,6 +60,7 @@ extension Tensor {
     }
 
     /// Joins tensors along `axis` (negative counts from the end); all other extents must agree.
+    @_specialize(exported: true, where Scalar == Float)
     public static func concatenate(_ ts: [Tensor], axis: Int) throws(TensorError) -> Tensor {
         guard let first = ts.first else { throw .invalidArgument("concatenate needs at least one tensor") }
         let a = try normalizedAxis(axis, rank: first.rank, "concatenate")

@@ -15,6 +15,9 @@ extension Tensor {
         }
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: size.0,
                                    kernelWidth: size.1, stride: stride ?? size, padding: padding)
+        guard x.count <= Int(Int32.max) else {
+            throw .invalidArgument("\(op): \(formatShape(shape)) has more than 2^31 elements")
+        }
         guard g.padTop < size.0, g.padBottom < size.0, g.padLeft < size.1, g.padRight < size.1 else {
             throw .invalidArgument("\(op): padding \(padding) must be smaller than the \(size.0)x\(size.1) window on every side, so that no window is all padding")
         }
@@ -32,6 +35,7 @@ extension Tensor {
 
     /// The largest value in each window: (N,H,W,C) -> (N,OH,OW,C) (or the unbatched ranks).
     /// Exact for `Int`. On ties the first cell in row-major window order wins.
+    @_specialize(exported: true, where Scalar == Float)
     public func maxPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
         return try restorePoolingRank(x.maxPoolWithIndices(g).values)
@@ -39,6 +43,7 @@ extension Tensor {
 
     /// The mean of the real (unpadded) cells in each window, as Float:
     /// (N,H,W,C) -> (N,OH,OW,C). `Int` sums are exact, then divided in Double and rounded once.
+    @_specialize(exported: true, where Scalar == Float)
     public func avgPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor<Float> {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "avgPool")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -64,26 +69,67 @@ extension Tensor {
         return try restorePoolingRank(Tensor<Float>(shape: [n, g.outputHeight, g.outputWidth, c], scalars: out))
     }
 
-    /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won.
-    func maxPoolWithIndices(_ g: WindowGeometry) -> (values: Tensor, indices: [Int]) {
-        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        let total = n * g.outputHeight * g.outputWidth * c
-        var values = [Scalar](repeating: .zero, count: total)
-        var indices = [Int](repeating: 0, count: total)
-        for b in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
-            let (y0, y1, x0, x1) = g.window(oy, ox)
-            let o = ((b * g.outputHeight + oy) * g.outputWidth + ox) * c
-            for ch in 0..<c {
-                var best = ((b * h + y0) * w + x0) * c + ch
-                for iy in y0..<y1 { for ix in x0..<x1 {
-                    let i = ((b * h + iy) * w + ix) * c + ch
-                    if scalars[i] > scalars[best] { best = i }
-                } }
-                values[o + ch] = scalars[best]
-                indices[o + ch] = best
+    /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won (as Int32:
+    /// half the memory; `poolingLayout` has checked that inputs have fewer than 2^31 elements).
+    /// Parallel over output rows; each row is written by one thread.
+    func maxPoolWithIndices(_ g: WindowGeometry) -> (values: Tensor, indices: [Int32]) {
+        let (h, w, c) = (shape[1], shape[2], shape[3])
+        let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let total = shape[0] * oh * ow * c
+        var indices = [Int32]()
+        let values: [Scalar] = scalars.withUnsafeBufferPointer { src in
+            LargeArray.make(total) { (pv: UnsafeMutablePointer<Scalar>) in
+                indices = LargeArray.make(total) { (pi: UnsafeMutablePointer<Int32>) in
+                    let box = UncheckedSendableBox(value: (src, pv, pi))
+                    // Float with channels in multiples of 8: eight channels at a time, with
+                    // vector selects (a branch per element mispredicts half the time).
+                    let simd = Scalar.self == Float.self && c % 8 == 0
+                    Parallel.forRanges(shape[0] * oh, minimumChunk: 2) { rows in
+                        let (x, values, indices) = box.value
+                        let (xr, vr, ir) = (UnsafeRawPointer(x.baseAddress), UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(indices))
+                        let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+                        for r in rows {
+                            let (b, oy) = (r / oh, r % oh)
+                            for ox in 0..<ow {
+                                let (y0, y1, x0, x1) = g.window(oy, ox)
+                                let o = (r * ow + ox) * c
+                                // Channels innermost (contiguous); cells in row-major window order,
+                                // so the first of equal values wins.
+                                let first = ((b * h + y0) * w + x0) * c
+                                if simd, let xr {
+                                    for ch in stride(from: 0, to: c, by: 8) {
+                                        var best = xr.loadUnaligned(fromByteOffset: (first + ch) * 4, as: SIMD8<Float>.self)
+                                        var at = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: first + ch)) &+ lane
+                                        for iy in y0..<y1 { for ix in x0..<x1 {
+                                            let cell = ((b * h + iy) * w + ix) * c + ch
+                                            let v = xr.loadUnaligned(fromByteOffset: cell * 4, as: SIMD8<Float>.self)
+                                            let better = v .> best
+                                            best.replace(with: v, where: better)
+                                            at.replace(with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: cell)) &+ lane, where: better)
+                                        } }
+                                        vr.storeBytes(of: best, toByteOffset: (o + ch) * 4, as: SIMD8<Float>.self)
+                                        ir.storeBytes(of: at, toByteOffset: (o + ch) * 4, as: SIMD8<Int32>.self)
+                                    }
+                                    continue
+                                }
+                                for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = Int32(truncatingIfNeeded: first + ch) }
+                                for iy in y0..<y1 { for ix in x0..<x1 {
+                                    let cell = ((b * h + iy) * w + ix) * c
+                                    for ch in 0..<c {
+                                        // Selects, not branches: which cell wins is data-dependent.
+                                        let v = x[cell + ch], cur = values[o + ch]
+                                        let better = v > cur
+                                        values[o + ch] = better ? v : cur
+                                        indices[o + ch] = better ? Int32(truncatingIfNeeded: cell + ch) : indices[o + ch]
+                                    }
+                                } }
+                            }
+                        }
+                    }
+                }
             }
-        } } }
-        return (Tensor(shape: [n, g.outputHeight, g.outputWidth, c], scalars: values), indices)
+        }
+        return (Tensor(shape: [shape[0], oh, ow, c], scalars: values), indices)
     }
 }
 
@@ -100,9 +146,21 @@ extension WindowGeometry {
 extension Tensor where Scalar == Float {
     /// Gradient of max pooling: each output's gradient goes to the input cell that won.
     /// dy (N,OH,OW,C) and the winners' flat indices -> dx of `inputShape`.
-    static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int], inputShape: [Int]) -> Tensor<Float> {
-        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        for (o, i) in indices.enumerated() { dx[i] += dy.scalars[o] }
+    static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int32], inputShape: [Int]) -> Tensor<Float> {
+        var dx = LargeArray.zeros(inputShape.reduce(1, *))
+        let n = inputShape[0], perImage = dy.count / Swift.max(n, 1)
+        dx.withUnsafeMutableBufferPointer { pdx in
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                indices.withUnsafeBufferPointer { pi in
+                    // Winners of image b lie in image b, so images can be summed in parallel.
+                    let box = UncheckedSendableBox(value: (pdx, pdy, pi))
+                    Parallel.forEach(n) { b in
+                        let (dx, dy, idx) = box.value
+                        for o in (b * perImage)..<((b + 1) * perImage) { dx[Int(idx[o])] += dy[o] }
+                    }
+                }
+            }
+        }
         return Tensor(shape: inputShape, scalars: dx)
     }
 

@@ -1,8 +1,31 @@
 /// Reductions over one axis or the whole tensor: sum, mean, max, argmax.
 ///
 /// `axis: nil` reduces everything to a scalar (shape `[]`); otherwise the axis is removed
-/// (negative axes count from the end). Sums run in index order, so results are reproducible.
+/// (negative axes count from the end). Sums run in a fixed order, so results are reproducible:
+/// along an axis in index order; over a whole Float tensor as Double sums of consecutive
+/// blocks of 65536 elements (computed concurrently) added in block order.
 extension Tensor {
+    /// The Double total of all elements, by fixed blocks (see above).
+    func doubleTotal() -> Double {
+        let block = 1 << 16
+        let blocks = (count + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks)
+        scalars.withUnsafeBufferPointer { src in
+            partial.withUnsafeMutableBufferPointer { dst in
+                let box = UncheckedSendableBox(value: (src, dst))
+                Parallel.forRanges(blocks) { range in
+                    let (src, dst) = box.value
+                    for b in range {
+                        var acc = 0.0
+                        for i in (b * block)..<Swift.min(src.count, (b + 1) * block) { acc += src[i].doubleValue }
+                        dst[b] = acc
+                    }
+                }
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
     /// Splits the shape around `axis` into (outer, length, inner) for a row-major walk.
     func reductionLayout(_ axis: Int?, _ op: String) throws(TensorError) -> (outer: Int, length: Int, inner: Int, shape: [Int]) {
         guard let axis else { return (1, count, 1, []) }
@@ -14,7 +37,9 @@ extension Tensor {
 
     /// The sum over `axis` (or all elements). `Int` sums are exact or throw on overflow;
     /// `Float` sums accumulate in Double in index order and round once.
+    @_specialize(exported: true, where Scalar == Float)
     public func sum(axis: Int? = nil) throws(TensorError) -> Tensor {
+        if axis == nil && !Scalar.isExact { return Tensor(scalar: Tensor.fromDouble(doubleTotal())) }
         let l = try reductionLayout(axis, "sum")
         var out = [Scalar]()
         out.reserveCapacity(l.outer * l.inner)
@@ -37,9 +62,11 @@ extension Tensor {
 
     /// The arithmetic mean over `axis` (or all elements), as Float: the exact (Int) or
     /// Double-accumulated (Float) sum divided by the count, rounded once.
+    @_specialize(exported: true, where Scalar == Float)
     public func mean(axis: Int? = nil) throws(TensorError) -> Tensor<Float> {
         let l = try reductionLayout(axis, "mean")
         guard l.length > 0 else { throw .invalidArgument("mean of an empty axis of \(formatShape(shape))") }
+        if axis == nil && !Scalar.isExact { return Tensor<Float>(scalar: Float(doubleTotal() / Double(count))) }
         var out = [Float]()
         out.reserveCapacity(l.outer * l.inner)
         for o in 0..<l.outer {
@@ -60,6 +87,7 @@ extension Tensor {
     }
 
     /// The largest element over `axis` (or all elements); throws on an empty axis.
+    @_specialize(exported: true, where Scalar == Float)
     public func max(axis: Int? = nil) throws(TensorError) -> Tensor {
         let idx = try argmax(axis: axis)
         let l = try reductionLayout(axis, "max")
@@ -76,6 +104,7 @@ extension Tensor {
 
     /// The position of the largest element over `axis` (the first one on ties), or the flat
     /// row-major index when `axis` is nil; throws on an empty axis.
+    @_specialize(exported: true, where Scalar == Float)
     public func argmax(axis: Int? = nil) throws(TensorError) -> Tensor<Int> {
         let l = try reductionLayout(axis, "argmax")
         guard l.length > 0 else { throw .invalidArgument("argmax of an empty axis of \(formatShape(shape))") }

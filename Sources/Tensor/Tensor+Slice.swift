@@ -29,6 +29,7 @@ public enum SliceSpec: Sendable, Equatable {
 extension Tensor {
     /// Python/numpy basic slicing: one spec per leading axis; missing trailing axes are taken
     /// whole; `.index` drops its axis.
+    @_specialize(exported: true, where Scalar == Float)
     public func slice(_ specs: [SliceSpec]) throws(TensorError) -> Tensor {
         guard specs.count <= rank else {
             throw .invalidArgument("too many indices: \(specs.count) for a tensor of shape \(formatShape(shape))")

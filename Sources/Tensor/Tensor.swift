@@ -68,6 +68,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// The same elements under another shape with the same element count.
+    @_specialize(exported: true, where Scalar == Float)
     public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
         guard newShape.allSatisfy({ $0 >= 0 }), newShape.reduce(1, *) == count else {
             throw .shapeMismatch("cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(newShape))")
@@ -76,10 +77,14 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 
     /// Applies `f` to every element.
+    @_specialize(exported: true, where Scalar == Float, R == Float)
+    @_specialize(exported: true, where Scalar == Int, R == Int)
     public func map<R: TensorScalar>(_ f: (Scalar) throws(TensorError) -> R) throws(TensorError) -> Tensor<R> {
-        var out = [R]()
-        out.reserveCapacity(count)
-        for s in scalars { out.append(try f(s)) }
+        let out: [R] = try scalars.withUnsafeBufferPointer { (src) throws(TensorError) in
+            try LargeArray.make(src.count) { (p: UnsafeMutablePointer<R>) throws(TensorError) in
+                for i in 0..<src.count { p[i] = try f(src[i]) }
+            }
+        }
         return Tensor<R>(shape: shape, scalars: out)
     }
 }

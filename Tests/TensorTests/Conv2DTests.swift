@@ -42,6 +42,15 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 2, h: 9, w: 8, c: 4, kh: 3, kw: 2, f: 3, stride: (2, 1), dilation: (2, 2), padding: .explicit(top: 1, bottom: 0, left: 2, right: 1)),
         ConvCase(n: 1, h: 8, w: 8, c: 5, kh: 1, kw: 1, f: 7, stride: (3, 3), dilation: (1, 1), padding: .valid),
         ConvCase(n: 4, h: 10, w: 11, c: 3, kh: 5, kw: 4, f: 6, stride: (3, 2), dilation: (1, 2), padding: .same),
+        // Stride 1: the input gradient runs as a convolution with the rotated kernel...
+        ConvCase(n: 3, h: 9, w: 7, c: 16, kh: 3, kw: 2, f: 4, stride: (1, 1), dilation: (2, 3), padding: .explicit(top: 2, bottom: 0, left: 1, right: 3)),
+        // ...unless a padding reaches the effective kernel size: then by col2im.
+        ConvCase(n: 2, h: 4, w: 5, c: 16, kh: 1, kw: 2, f: 3, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 1, bottom: 1, left: 0, right: 2)),
+        // Thin first layers: few values per window (KH*KW*C <= 32), filters in multiples of 8.
+        ConvCase(n: 3, h: 9, w: 8, c: 3, kh: 3, kw: 3, f: 16, stride: (2, 1), dilation: (1, 2), padding: .same),
+        ConvCase(n: 1, h: 6, w: 7, c: 2, kh: 2, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 0, bottom: 2, left: 1, right: 0)),
+        // Large enough that sgemm splits the product across cores.
+        ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
 }
 
@@ -123,6 +132,23 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         #expect(try y.conv2dTranspose(k, stride: (2, 2), padding: .same).shape == [6, 6])
     }
 
+    static let gemmCases: [(Int, Int, Int, Bool, Bool)] = [
+        (1, 1, 1, false, false), (3, 5, 2, true, false), (256, 64, 200, false, false), (256, 64, 200, true, true),
+        (8, 512, 600, false, true), (8, 512, 600, true, false), (300, 9, 1000, true, false),
+    ]
+
+    @Test(arguments: gemmCases) func sgemmMatchesReference(_ t: (Int, Int, Int, Bool, Bool)) throws {
+        let (m, n, k, ta, tb) = t
+        let a = randomTensor([m * k], seed: 31), b = randomTensor([k * n], seed: 32)
+        var c = [Float](repeating: 0, count: m * n)
+        a.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+            GEMM.sgemm(m: m, n: n, k: k, pa.baseAddress!, transposeA: ta, pb.baseAddress!, transposeB: tb, pc.baseAddress!)
+        } } }
+        let r = GEMM.reference(m: m, n: n, k: k, a.scalars, transposeA: ta, b.scalars, transposeB: tb)
+        // |a|, |b| < 1: the Float sum of K products is within 1e-6 * K of the exact one here.
+        #expect(maxAbsDifference(c, r) < 1e-6 * Double(k) + 1e-6)
+    }
+
     @Test func matmulFloatMatchesReference() throws {
         for (m, k, n) in [(1, 1, 1), (3, 5, 2), (17, 33, 9), (64, 7, 100)] {
             let a = randomTensor([m, k], seed: UInt64(m)), b = randomTensor([k, n], seed: UInt64(n))
@@ -130,5 +156,35 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
             let r = GEMM.reference(m: m, n: n, k: k, a.scalars, b.scalars)
             #expect(maxAbsDifference(c.scalars, r) < 1e-5 * Double(k))
         }
+    }
+}
+
+@Suite struct BiasGradientTests {
+    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func matchesDoubleSum(_ shape: [Int]) {
+        let dy = randomTensor(shape, seed: 61)
+        let f = shape[3]
+        var expected = [Double](repeating: 0, count: f)
+        for (i, v) in dy.scalars.enumerated() { expected[i % f] += Double(v) }
+        let db = Conv2DKernels.biasGradient(dy)
+        #expect(db.shape == [f])
+        // Float runs of 256 values in [-1, 1): within 256 * 2^-24 * 2 each, far below 1e-4.
+        #expect(maxAbsDifference(db.scalars, expected) < 1e-4)
+    }
+}
+
+@Suite struct DeterminismTests {
+    @Test func repeatedRunsGiveTheSameBits() throws {
+        // Large enough for the per-block threads and the split GEMMs.
+        let x = randomTensor([5, 24, 24, 8], seed: 41)
+        let k = randomTensor([3, 3, 8, 16], seed: 42), b = randomTensor([16], seed: 43)
+        func run() throws -> [Tensor<Float>] {
+            let tape = Tape()
+            let (xv, kv, bv) = (tape.variable(x), tape.variable(k), tape.variable(b))
+            let y = try tape.maxPool(tape.relu(tape.conv2d(xv, kv, bias: bv, padding: .same)), size: (2, 2))
+            let loss = try tape.sum(tape.multiply(y, tape.constant(randomTensor(y.shape, seed: 44))))
+            return [y.tensor] + (try tape.gradients(of: loss, wrt: [xv, kv, bv]))
+        }
+        let first = try run()
+        for _ in 0..<3 { #expect(try run() == first) }
     }
 }

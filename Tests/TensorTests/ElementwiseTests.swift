@@ -11,6 +11,16 @@ import Testing
         #expect(try Tensor<Int>.broadcastShape([4, 1, 3], [5, 1]) == [4, 5, 3])
     }
 
+    @Test func fastBroadcastCasesKeepOperandOrder() throws {
+        let m = try Tensor<Int>(rows: [[1, 2, 3], [4, 5, 6]])
+        let row = Tensor<Int>(shape: [3], scalars: [10, 20, 30])
+        #expect(try m.subtracting(row) == (try Tensor(rows: [[-9, -18, -27], [-6, -15, -24]])))
+        #expect(try row.subtracting(m) == (try Tensor(rows: [[9, 18, 27], [6, 15, 24]])))
+        #expect(try Tensor<Int>(scalar: 10).subtracting(m) == (try Tensor(rows: [[9, 8, 7], [6, 5, 4]])))
+        #expect(try m.subtracting(Tensor(shape: [1, 1], scalars: [1])) == (try Tensor(rows: [[0, 1, 2], [3, 4, 5]])))
+        #expect(throws: TensorError.self) { try m.multiplying(Tensor(scalar: Int.max)) }
+    }
+
     @Test func incompatibleShapesNameBoth() throws {
         let a = Tensor<Int>(repeating: 1, shape: [2, 3])
         let b = Tensor<Int>(repeating: 1, shape: [4])
@@ -42,5 +52,15 @@ import Testing
     @Test func comparisonsGiveZeroOne() throws {
         let x = Tensor<Int>(shape: [3], scalars: [1, 5, 3])
         #expect(try x.compared(Tensor(scalar: 3), .greaterOrEqual).scalars == [0, 1, 1])
+    }
+}
+
+@Suite struct FastElementwiseTests {
+    @Test(arguments: [1, 7, 8, 1003, 200_001]) func reluAndItsGradientMatchPlainLoops(_ n: Int) {
+        let x = randomTensor([n], seed: UInt64(n)).relu()   // about half exact zeros
+        let g = randomTensor([n], seed: 7)
+        #expect(x.scalars == x.scalars.map { Swift.max($0, 0) })
+        let d = LargeArray.reluGradient(g.scalars, x.scalars)
+        #expect(d == zip(g.scalars, x.scalars).map { $1 > 0 ? $0 : 0 })
     }
 }

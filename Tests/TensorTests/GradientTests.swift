@@ -79,6 +79,33 @@ import Testing
         ConvCase(n: 2, h: 5, w: 5, c: 1, kh: 3, kw: 3, f: 2, stride: (1, 2), dilation: (2, 2), padding: .same),
     ]
 
+    /// Seeded random cases: shapes, strides, dilations and every padding kind drawn at random
+    /// (keeping only those whose window fits).
+    static let randomCases: [ConvCase] = {
+        var g = SeededGenerator(seed: 2026)
+        var out: [ConvCase] = []
+        while out.count < 8 {
+            let (kh, kw) = (Int.random(in: 1...3, using: &g), Int.random(in: 1...3, using: &g))
+            let paddings: [Padding] = [.valid, .same, .explicit(top: Int.random(in: 0...2, using: &g), bottom: Int.random(in: 0...2, using: &g),
+                                                                 left: Int.random(in: 0...2, using: &g), right: Int.random(in: 0...2, using: &g))]
+            let c = ConvCase(n: Int.random(in: 1...2, using: &g), h: Int.random(in: 3...7, using: &g), w: Int.random(in: 3...7, using: &g),
+                             c: Int.random(in: 1...3, using: &g), kh: kh, kw: kw, f: Int.random(in: 1...3, using: &g),
+                             stride: (Int.random(in: 1...2, using: &g), Int.random(in: 1...2, using: &g)),
+                             dilation: (Int.random(in: 1...2, using: &g), Int.random(in: 1...2, using: &g)),
+                             padding: paddings[Int.random(in: 0...2, using: &g)])
+            if (try? WindowGeometry(inputHeight: c.h, inputWidth: c.w, kernelHeight: c.kh, kernelWidth: c.kw,
+                                    stride: c.stride, dilation: c.dilation, padding: c.padding)) != nil {
+                out.append(c)
+            }
+        }
+        return out
+    }()
+
+    @Test(arguments: randomCases) func conv2dRandomCases(_ c: ConvCase) throws {
+        try conv2d(c)
+        try conv2dTranspose(c)
+    }
+
     @Test(arguments: cases) func conv2d(_ c: ConvCase) throws {
         let x = randomTensor([c.n, c.h, c.w, c.c], seed: 11)
         let k = randomTensor([c.kh, c.kw, c.c, c.f], seed: 12)

@@ -100,3 +100,21 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct MaxPoolFastPathTests {
+    static let cases: [((Int, Int), (Int, Int)?, Padding)] = [
+        ((2, 2), nil, .valid), ((3, 3), (2, 2), .same), ((2, 3), (1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+    ]
+
+    /// Float with 8k channels takes the vector path; Int takes the plain loop. Same winners,
+    /// ties included (values in -3...3 repeat often: the first cell must win in both).
+    @Test(arguments: cases) func vectorPathPicksTheSameWinners(_ t: ((Int, Int), (Int, Int)?, Padding)) throws {
+        let xi = randomIntTensor([2, 7, 9, 16], seed: 51, range: 3)
+        let xf = xi.asFloat
+        let (_, g) = try xi.poolingLayout(size: t.0, stride: t.1, padding: t.2, "maxPool")
+        let slow = xi.maxPoolWithIndices(g), fast = xf.maxPoolWithIndices(g)
+        #expect(fast.indices == slow.indices)
+        #expect(fast.values == slow.values.asFloat)
+        #expect(try xf.maxPool(size: t.0, stride: t.1, padding: t.2) == xi.maxPool(size: t.0, stride: t.1, padding: t.2).asFloat)
+    }
+}

@@ -17,7 +17,7 @@ import Foundation
 /// | conv2dTranspose    | col2im(y K^T)                    | dy = conv2d(g, K), dK = im2col(g)^T y               |
 /// | maxPool            | window max                       | g routed to the winning cell                        |
 /// | avgPool            | window mean over real cells      | g shared equally by the window's real cells         |
-/// | relu(x)            | max(x, 0)                        | g * (x > 0)                                         |
+/// | relu(x)            | max(x, 0)                        | g * (y > 0)  (y > 0 exactly where x > 0)            |
 /// | sigmoid(x)         | 1/(1+e^-x)                       | g * y * (1 - y)                                     |
 /// | tanh(x)            | tanh x                           | g * (1 - y^2)                                       |
 /// | softmax(x, axis)   | e^x / sum e^x                    | y * (g - sum(g*y, axis))                            |
@@ -37,9 +37,9 @@ enum Primitive {
     case matmul(Tensor<Float>, Tensor<Float>)
     case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry)
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
-    case maxPool(indices: [Int], inputShape: [Int])
+    case maxPool(indices: [Int32], inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
-    case relu(Tensor<Float>)
+    case relu(output: Tensor<Float>)
     case sigmoid(output: Tensor<Float>)
     case tanh(output: Tensor<Float>)
     case softmax(output: Tensor<Float>, axis: Int)
@@ -70,7 +70,8 @@ enum Primitive {
             return [want(0) ? try unbroadcast(g.dividing(b), to: a.shape) : none,
                     want(1) ? try unbroadcast(g.multiplying(a).dividing(b.multiplying(b)).negated(), to: b.shape) : none]
         case let .matmul(a, b):
-            return [want(0) ? try g.matmul(b.transposed()) : none, want(1) ? try a.transposed().matmul(g) : none]
+            return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
+                    want(1) ? GEMM.product(a, g, transposeA: true) : none]
         case let .conv2d(x, k, hasBias, geometry):
             var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none,
                        want(1) ? Conv2DKernels.kernelGradient(x, g, geometry) : none]
@@ -83,12 +84,13 @@ enum Primitive {
             return [Tensor<Float>.maxPoolGradient(g, indices: indices, inputShape: inputShape)]
         case let .avgPool(geometry, inputShape):
             return [Tensor<Float>.avgPoolGradient(g, geometry, inputShape: inputShape)]
-        case .relu(let x):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, x.scalars).map { $1 > 0 ? $0 : 0 })]
+        case .relu(let y):
+            // Saving the output, not the input, lets the input (a conv output) be freed.
+            return [Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, y.scalars))]
         case .sigmoid(let y):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, y.scalars).map { $0 * $1 * (1 - $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * $1 * (1 - $1) })]
         case .tanh(let y):
-            return [Tensor(shape: g.shape, scalars: zip(g.scalars, y.scalars).map { $0 * (1 - $1 * $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * (1 - $1 * $1) })]
         case let .softmax(y, axis):
             let gy = try g.multiplying(y)
             let s = try expandReduced(gy.sum(axis: axis), to: y.shape, axis: axis)
@@ -97,8 +99,8 @@ enum Primitive {
             return [try expandReduced(g, to: shape, axis: axis)]
         case let .mean(axis, shape):
             let n = axis.map { shape[$0 < 0 ? $0 + shape.count : $0] } ?? shape.reduce(1, *)
-            let e = try expandReduced(g, to: shape, axis: axis)
-            return [Tensor(shape: shape, scalars: e.scalars.map { $0 / Float(n) })]
+            // Divide the (smaller) reduced gradient, then spread it.
+            return [try expandReduced(Tensor(shape: g.shape, scalars: g.scalars.map { $0 / Float(n) }), to: shape, axis: axis)]
         case .reshape(let shape):
             return [try g.reshaped(shape)]
         case .permute(let axes):
@@ -106,7 +108,7 @@ enum Primitive {
             for (i, a) in axes.enumerated() { inverse[a] = i }
             return [try g.permuted(inverse)]
         case .dropout(let mask):
-            return [try g.multiplying(mask)]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, mask.scalars) { $0 * $1 })]
         case let .binaryCrossEntropy(p, t):
             let eps = Tensor<Float>.crossEntropyEpsilon
             let scale = g.scalars[0] / Float(p.count)
@@ -147,7 +149,13 @@ func unbroadcast(_ g: Tensor<Float>, to shape: [Int]) throws(TensorError) -> Ten
 /// Repeats a reduced tensor (the input with `axis` removed, or a scalar) along that axis
 /// back to `shape`.
 func expandReduced(_ g: Tensor<Float>, to shape: [Int], axis: Int?) throws(TensorError) -> Tensor<Float> {
-    guard let axis else { return Tensor(repeating: g.scalars[0], shape: shape) }
+    guard let axis else {
+        let v = g.scalars[0]
+        return Tensor(shape: shape, scalars: LargeArray.make(shape.reduce(1, *)) { (p: UnsafeMutablePointer<Float>) in
+            let box = UncheckedSendableBox(value: p)
+            Parallel.forRanges(shape.reduce(1, *), minimumChunk: 1 << 16) { r in (box.value + r.lowerBound).initialize(repeating: v, count: r.count) }
+        })
+    }
     let a = axis < 0 ? axis + shape.count : axis
     let (outer, length, inner) = (shape[..<a].reduce(1, *), shape[a], shape[(a + 1)...].reduce(1, *))
     var out = [Float](repeating: 0, count: outer * length * inner)

@@ -32,8 +32,9 @@ extension Tape {
         let b2 = b.tensor.rank == 1 ? try reshape(b, [b.shape[0], 1]) : b
         let y = try a2.tensor.matmul(b2.tensor)  // checks the shapes
         let v = append(.matmul(a2.tensor, b2.tensor), inputs: [a2, b2], value: y)
-        let product = try a.tensor.matmul(b.tensor)
-        return product.shape == v.shape ? v : try reshape(v, product.shape)
+        // numpy drops the axes that 1-D operands had gained.
+        let shape = (a.tensor.rank == 2 ? [y.shape[0]] : []) + (b.tensor.rank == 2 ? [y.shape[1]] : [])
+        return shape == v.shape ? v : try reshape(v, shape)
     }
 
     /// conv2d of an image (H,W,C) or batch (N,H,W,C) with kernel (KH,KW,C,F) and optional
@@ -109,39 +110,47 @@ extension Tape {
         return x4.id == x.id ? v : try reshape(v, try x.tensor.restorePoolingRank(values).shape)
     }
 
+    /// max(x, 0) element-wise; the gradient passes where the output is positive.
     public func relu(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
-        return append(.relu(x.tensor), inputs: [x], value: x.tensor.relu())
+        let y = x.tensor.relu()
+        return append(.relu(output: y), inputs: [x], value: y)
     }
 
+    /// 1 / (1 + exp(-x)) element-wise.
     public func sigmoid(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
         let y = x.tensor.sigmoid()
         return append(.sigmoid(output: y), inputs: [x], value: y)
     }
 
+    /// tanh(x) element-wise.
     public func tanh(_ x: Variable) throws(TensorError) -> Variable {
         try check(x)
         let y = x.tensor.tanh()
         return append(.tanh(output: y), inputs: [x], value: y)
     }
 
+    /// Stable softmax along `axis` (default the last). See `Tensor.softmax`.
     public func softmax(_ x: Variable, axis: Int = -1) throws(TensorError) -> Variable {
         try check(x)
         let y = try x.tensor.softmax(axis: axis)
         return append(.softmax(output: y, axis: axis), inputs: [x], value: y)
     }
 
+    /// The sum over `axis`, or of everything (shape []) when nil.
     public func sum(_ x: Variable, axis: Int? = nil) throws(TensorError) -> Variable {
         try check(x)
         return append(.sum(axis: axis, inputShape: x.shape), inputs: [x], value: try x.tensor.sum(axis: axis))
     }
 
+    /// The mean over `axis`, or of everything (shape []) when nil.
     public func mean(_ x: Variable, axis: Int? = nil) throws(TensorError) -> Variable {
         try check(x)
         return append(.mean(axis: axis, inputShape: x.shape), inputs: [x], value: try x.tensor.mean(axis: axis))
     }
 
+    /// The same elements under `shape` (same element count).
     public func reshape(_ x: Variable, _ shape: [Int]) throws(TensorError) -> Variable {
         try check(x)
         return append(.reshape(inputShape: x.shape), inputs: [x], value: try x.tensor.reshaped(shape))
@@ -166,7 +175,7 @@ extension Tape {
         try check(x)
         let mask = try Tensor<Float>.dropoutMask(shape: x.shape, rate: rate, seed: seed)
         guard training else { return x }
-        return append(.dropout(mask: mask), inputs: [x], value: try x.tensor.multiplying(mask))
+        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
     }
 
     /// Mean binary cross-entropy of probabilities against targets (Keras clipping). Scalar.

@@ -1,0 +1,33 @@
+import Dispatch
+import Foundation
+
+/// Runs loops over both cores, with each iteration writing only its own part of the output,
+/// so results never depend on thread timing.
+enum Parallel {
+    static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body(i)` for `i` in `0..<n`, concurrently when there is more than one core.
+    static func forEach(_ n: Int, _ body: (Int) -> Void) {
+        if n <= 1 || cores == 1 {
+            for i in 0..<n { body(i) }
+            return
+        }
+        // Each iteration writes a disjoint part of the output; the box only tells the compiler.
+        withoutActuallyEscaping(body) { escapable in
+            let box = UncheckedSendableBox(value: escapable)
+            DispatchQueue.concurrentPerform(iterations: n) { box.value($0) }
+        }
+    }
+
+    /// Splits `0..<n` into about `cores * 4` contiguous ranges and runs them concurrently.
+    static func forRanges(_ n: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        let pieces = Swift.max(1, Swift.min(cores * 4, n / Swift.max(minimumChunk, 1)))
+        forEach(pieces) { p in
+            let lo = n * p / pieces, hi = n * (p + 1) / pieces
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+}
+
+/// Carries a value into a concurrent loop whose iterations touch disjoint memory.
+struct UncheckedSendableBox<T>: @unchecked Sendable { let value: T }
