@@ -8,12 +8,13 @@ import Foundation
 /// the first touch makes those faults 512 times rarer. Contents are the same either way.
 ///
 /// Training allocates the same large activations every step. glibc serves blocks over 32 MB
-/// with fresh `mmap` memory and unmaps it on free, so every step would fault and zero its
-/// activations again (44% of a pooling benchmark was the kernel's `clear_page`). The first
-/// large allocation therefore tells glibc (`mallopt`) to serve them from the heap and keep
-/// freed memory for reuse, as TensorFlow's own allocator does.
+/// (and, until its threshold adapts, over 128 KB) with fresh `mmap` memory and unmaps it on
+/// free, or trims the heap, so every step would fault and zero its activations again (44% of
+/// a pooling benchmark was the kernel's `clear_page`). The first allocation here of 64 KB or
+/// more therefore tells glibc (`mallopt`) to serve all blocks from the heap and keep freed
+/// memory for reuse, as TensorFlow's own allocator does.
 enum LargeArray {
-    /// Done once, before the first large allocation.
+    /// Done once, before the first allocation of 64 KB or more.
     static let heapForLargeBlocks: Bool = {
         typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
         guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
@@ -28,7 +29,7 @@ enum LargeArray {
     /// An array of `count` trivial values (Int, Float), every one of which `fill` must write.
     static func make<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> [T] {
         if count == 0 { return [] }
-        if count * MemoryLayout<T>.stride >= hugePageThreshold { _ = heapForLargeBlocks }
+        if count * MemoryLayout<T>.stride >= 1 << 16 { _ = heapForLargeBlocks }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             adviseHugePages(UnsafeMutableRawPointer(base), count * MemoryLayout<T>.stride)

@@ -107,14 +107,15 @@ public enum NPY {
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try Data(bytes).write(to: temp)
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-            } else {
-                try FileManager.default.moveItem(at: temp, to: url)
-            }
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw NPYError(path: path, message: "cannot write the file: \(error.localizedDescription)")
+        }
+        // rename(2) replaces an existing file atomically.
+        if rename(temp.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw NPYError(path: path, message: "cannot write the file: \(reason)")
         }
     }
 

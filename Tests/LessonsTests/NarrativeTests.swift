@@ -27,17 +27,19 @@ import Testing
         code.
 
         • first item
-
         • second item that is long enough to
           wrap onto the next line
 
         1. one
-
         2. two
 
         │ a quoted line
 
         """)
+    }
+
+    @Test func aListEndsWithABlankLine() {
+        #expect(plain.render("- a\n- c\n\nafter") == "• a\n• c\n\nafter\n")
     }
 
     @Test func wrapsToTheWidthAndUsesNoEscapesWithoutColor() {

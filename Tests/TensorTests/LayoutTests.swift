@@ -73,3 +73,16 @@ import Testing
         #expect(throws: TensorError.self) { try a.matmul(a) }
     }
 }
+
+@Suite struct EmptyTensorTests {
+    @Test func emptyBatchesFlowThrough() throws {
+        let x = Tensor<Float>(shape: [0, 5, 5, 2], scalars: [])
+        let k = randomTensor([3, 3, 2, 4], seed: 1)
+        let y = try x.conv2d(k, bias: Tensor(repeating: 1, shape: [4]), padding: .same)
+        #expect(y.shape == [0, 5, 5, 4])
+        #expect(try y.maxPool(size: (2, 2)).shape == [0, 2, 2, 4])
+        #expect(try y.sum() == Tensor(scalar: 0))
+        #expect(throws: TensorError.self) { try y.mean() }
+        #expect(try y.conv2dTranspose(k, padding: .same).shape == [0, 5, 5, 2])
+    }
+}

@@ -25,6 +25,18 @@ import Testing
         }
     }
 
+    @Test func overwritesAnExistingFileAndLeavesNoTemporary() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-npy-dir-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("w.npy").path
+        try NPY.write(.int(Tensor(shape: [2], scalars: [1, 2])), path: path)
+        try NPY.write(.float(Tensor(shape: [1], scalars: [0.5])), path: path)
+        #expect(try NPY.read(path: path) == .float(Tensor(shape: [1], scalars: [0.5])))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["w.npy"])
+        #expect(throws: NPYError.self) { try NPY.write(.int(Tensor(shape: [1], scalars: [1])), path: dir.path + "/missing/x.npy") }
+    }
+
     /// Builds a .npy file by hand, as numpy would write it.
     func handMade(descr: String, shape: String, payload: [UInt8], version: UInt8 = 1, fortran: Bool = false) -> [UInt8] {
         var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"

@@ -55,7 +55,8 @@ public struct NarrativeRenderer {
                 if heading <= 2 { lines.append(String(repeating: heading == 1 ? "=" : "-", count: min(plain.count, terminal.width))) }
             }
             for (i, l) in lines.enumerated() { out.append((i == 0 ? prefix : hanging) + l) }
-            out.append("")
+            // List items sit on consecutive lines; the list as a whole ends with a blank line.
+            if lists.isEmpty { out.append("") }
             runs = []
         }
 
@@ -110,7 +111,10 @@ public struct NarrativeRenderer {
                 case "code": style.remove(.code)
                 case "h1", "h2", "h3", "h4", "h5", "h6": flush(); heading = 0
                 case "p", "li": flush()
-                case "ul", "ol": flush(); if !lists.isEmpty { lists.removeLast() }
+                case "ul", "ol":
+                    flush()
+                    if !lists.isEmpty { lists.removeLast() }
+                    if lists.isEmpty { out.append("") }
                 case "blockquote": flush(); quoteDepth = max(quoteDepth - 1, 0)
                 case "td", "th": row.append(cellText.trimmingCharacters(in: .whitespacesAndNewlines))
                 case "tr": table?.append(row)
