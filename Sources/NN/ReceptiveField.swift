@@ -83,4 +83,31 @@ extension Sequential {
         out.append(String(repeating: "_", count: total))
         return out.joined(separator: "\n") + "\n"
     }
+
+    /// The receptive field worked layer by layer, narrow enough for an 80-column lesson: for
+    /// every layer with a window (convolution or pooling) its kernel, stride, the jump of its
+    /// output and the side of its field. Layers after which units see the whole input, and
+    /// layers that keep the field (input, activation, dropout), are left out. A value that
+    /// differs between rows and columns prints as "rows,columns".
+    public func receptiveFieldSteps() -> String {
+        func pair(_ v: [Int]) -> String { v[0] == v[1] ? String(v[0]) : "\(v[0]),\(v[1])" }
+        var rows: [[String]] = []
+        for (l, r) in zip(layers, receptiveFields()) {
+            guard case let .window(kernel, stride, dilation, _) = l.layer.spatialMapping(for: l.inputShape), !r.isGlobal else { continue }
+            let k = dilation == [1, 1] ? pair(kernel) : "\(pair(kernel)) d\(pair(dilation))"
+            rows.append([l.name, k, pair(stride), pair(r.jump), pair(r.size)])
+        }
+        let header = ["layer", "kernel", "stride", "jump", "receptive field"]
+        var widths = header.map(\.count)
+        widths[0] = max(widths[0], 12)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count + (i == 0 ? 1 : 0)) } }
+        func line(_ cells: [String]) -> String {
+            var out = cells[0].padding(toLength: widths[0], withPad: " ", startingAt: 0)
+            for i in 1..<cells.count {
+                out += "  " + String(repeating: " ", count: widths[i] - cells[i].count) + cells[i]
+            }
+            return out
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
 }

@@ -39,25 +39,28 @@ func tableLine(_ cells: [String], widths: [Int]) -> String {
 
 extension Sequential {
     /// The model summary as Keras 2 prints it (Layer (type), Output Shape, Param #, rules of
-    /// `_` and `=`, totals), with two more columns: multiply-accumulates per example and the
-    /// layer output's memory per example (float32).
+    /// `_` and `=`, totals). With `costs` (the default) two more columns follow, the
+    /// multiply-accumulates per example and the layer output's memory per example (float32),
+    /// and two more total lines; without, the table is Keras' own, 65 characters wide.
     ///
     /// Counts use thousands separators; memory uses Keras 3's units (1 KB = 1024 B).
-    public func summaryTable() -> String {
-        let header = ["Layer (type)", "Output Shape", "Param #", "MACs", "Memory"]
+    public func summaryTable(costs: Bool = true) -> String {
+        let header = ["Layer (type)", "Output Shape", "Param #", "MACs", "Memory"].prefix(costs ? 5 : 3)
         let rows = layers.map { l in
             ["\(l.name) (\(l.typeName))", kerasShape(l.outputShape), groupedThousands(l.parameterCount),
-             groupedThousands(l.macs), readableMemorySize(l.activationBytes)]
+             groupedThousands(l.macs), readableMemorySize(l.activationBytes)].prefix(costs ? 5 : 3)
         }
         // Keras 2's column starts are 29, 55 and 65 on a 65-character line; wider cells widen a column.
-        var widths = [29, 26, 13, 17, 10]
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count + 1) } }
+        var widths = Array([29, 26, 13, 17, 10].prefix(costs ? 5 : 3))
+        if !costs { widths[2] = 10 }
+        // As in Keras, a long last cell runs past the rules rather than widening them.
+        for r in rows { for (i, c) in r.enumerated().dropLast() { widths[i] = max(widths[i], c.count + 1) } }
         let total = widths.reduce(0, +)
         let thin = String(repeating: "_", count: total)
         let thick = String(repeating: "=", count: total)
-        var out = ["Model: \"\(name)\"", thin, tableLine(header, widths: widths), thick]
+        var out = ["Model: \"\(name)\"", thin, tableLine(Array(header), widths: widths), thick]
         for (i, r) in rows.enumerated() {
-            out.append(tableLine(r, widths: widths))
+            out.append(tableLine(Array(r), widths: widths))
             out.append(i == rows.count - 1 ? thick : thin)
         }
         if rows.isEmpty { out.append(thick) }
@@ -66,8 +69,10 @@ extension Sequential {
         out.append("Total params: \(groupedThousands(params)) (\(readableMemorySize(paramBytes)))")
         out.append("Trainable params: \(groupedThousands(params)) (\(readableMemorySize(paramBytes)))")
         out.append("Non-trainable params: 0 (\(readableMemorySize(0)))")
-        out.append("Total MACs per example: \(groupedThousands(macs))")
-        out.append("Activation memory per example: \(readableMemorySize(activationBytes)) (float32)")
+        if costs {
+            out.append("Total MACs per example: \(groupedThousands(macs))")
+            out.append("Activation memory per example: \(readableMemorySize(activationBytes)) (float32)")
+        }
         out.append(thin)
         return out.joined(separator: "\n") + "\n"
     }

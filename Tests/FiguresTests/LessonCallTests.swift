@@ -2,7 +2,7 @@
 import Tensor
 import Testing
 
-/// The `figure(...)` calls the lessons make (lessons/BUILTINS-WANTED.md) are accepted, and
+/// The `figure(...)` calls the lessons make are accepted, and
 /// give the same figure as the catalog's defaults, so `cnnlearn figures` writes the same files
 /// whichever way it runs.
 private let x = Tensor<Int>(shape: [5, 5], scalars: [1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0])

@@ -33,8 +33,9 @@ enum ModelBuiltins {
         return l
     }
 
+    /// `summary(m)`: Keras' own three columns (the CLI's `cnnlearn summary` adds MACs and memory).
     static func summary(_ a: CallArguments) throws(LessonError) -> Value {
-        .string(try sequential(a).summaryTable().trimmingTrailingNewlines())
+        .string(try sequential(a).summaryTable(costs: false).trimmingTrailingNewlines())
     }
 
     static func params(_ a: CallArguments) throws(LessonError) -> Value {
@@ -48,11 +49,11 @@ enum ModelBuiltins {
     }
 
     /// `receptive_field(m, "layer")`: the side of the input square one output unit sees;
-    /// `receptive_field(m)`: the table for every layer.
+    /// `receptive_field(m)`: kernel, stride, jump and field for every windowed layer.
     static func receptiveField(_ a: CallArguments) throws(LessonError) -> Value {
         let m = try sequential(a)
         guard let l = try layer(a, m), let i = m.layers.firstIndex(where: { $0.name == l.name }) else {
-            return .string(m.receptiveFieldTable().trimmingTrailingNewlines())
+            return .string(m.receptiveFieldSteps().trimmingTrailingNewlines())
         }
         let rf = m.receptiveFields()[i]
         if rf.isGlobal { return .string("whole input") }
