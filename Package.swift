@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

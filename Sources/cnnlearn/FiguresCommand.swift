@@ -1,21 +1,26 @@
 import ArgumentParser
 import Figures
 import Foundation
+import Lessons
 
-/// `cnnlearn figures`: regenerates the tutorial's figures as SVG and PNG.
+/// `cnnlearn figures`: runs the lessons with figure output on and writes the tutorial's figures
+/// as SVG and PNG.
 struct FiguresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "figures",
-        abstract: "Draw the tutorial's figures as SVG and PNG (with one PNG per animation frame).")
+        abstract: "Run the lessons with figure output on: write the tutorial's figures as SVG and PNG (one PNG per animation frame).",
+        discussion: "With no ids every figure is written, with docs/figures/INDEX.md naming the lesson cell that emits each. Nothing is written unless every lesson ran without an error.")
 
-    @Option(name: .long, help: "Folder to write into.")
+    @Option(name: .long, help: ArgumentHelp("Folder to write into.", valueName: "dir"))
     var out: String = "docs/figures"
 
-    @Option(name: .long, help: "Comma-separated formats: svg, png.")
+    @Option(name: .long, help: ArgumentHelp("Comma-separated formats: svg, png.", valueName: "formats"))
     var format: String = "svg,png"
 
-    @Argument(help: "Figure ids to draw (default: all).")
+    @Argument(help: "Figure ids to write (default: all).")
     var ids: [String] = []
+
+    @OptionGroup var location: LessonsLocation
 
     func run() throws {
         var formats = Set<FigureFormat>()
@@ -25,14 +30,39 @@ struct FiguresCommand: ParsableCommand {
             }
             formats.insert(f)
         }
+        if formats.isEmpty { throw ValidationError("no format given; use svg, png or svg,png") }
         let start = Date()
         do {
-            let paths = try FigureBatch.run(ids: ids, writer: FigureWriter(directory: out, formats: formats))
-            let seconds = Date().timeIntervalSince(start)
-            print("wrote \(paths.count) files to \(out) in \(String(format: "%.2f", seconds)) s")
+            try FigureBatch.check(ids: ids)
         } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode.failure
+            throw LessonCommandError(error.description)
+        }
+        let library = try location.library()
+        let collector = FigureCollector(only: ids.isEmpty ? nil : Set(ids))
+        let report = LessonRunner.makeFigures(library: library, into: collector)
+        guard report.ok else {
+            FileHandle.standardError.write(Data(report.text.utf8))
+            throw LessonCommandError("the lessons have errors, so no figure was written")
+        }
+        let made = Set(collector.figures.map(\.id))
+        let missing = (ids.isEmpty ? FigureCatalog.ids : ids).filter { !made.contains($0) }
+        guard missing.isEmpty else {
+            let lessons = missing.compactMap { try? FigureCatalog.entry($0) }.map { "\($0.id) (meant for lessons/\($0.lesson).md)" }
+            throw LessonCommandError("no lesson cell emits \(lessons.joined(separator: ", ")); no figure was written\nhint: add a cell calling figure(\"\(missing[0])\", ...) to that lesson")
+        }
+        // Sources relative to the repository: "lessons/01-convolution.md:54".
+        let folderName = (library.folder as NSString).lastPathComponent
+        var sources: [String: String] = [:]
+        for (id, at) in collector.sources {
+            sources[id] = "\(folderName)/\((at.file as NSString).lastPathComponent):\(at.line)"
+        }
+        do {
+            let writer = FigureWriter(directory: out, formats: formats)
+            let paths = try FigureBatch.write(collector.figures, writer: writer, sources: ids.isEmpty ? sources : nil)
+            let seconds = Date().timeIntervalSince(start)
+            print("wrote \(paths.count) files for \(collector.figures.count) figures to \(out) in \(String(format: "%.2f", seconds)) s")
+        } catch {
+            throw LessonCommandError(error.description)
         }
     }
 }

@@ -38,7 +38,7 @@ private func scratch(_ name: String) -> String {
     let file = scratch("blocker")
     try writeFileAtomically([1], to: file)
     do {
-        try FigureBatch.run(ids: ["relu"], writer: FigureWriter(directory: file + "/figures"))
+        try FigureBatch.write([FigureCatalog.make(FigureRequest(id: "relu"))], writer: FigureWriter(directory: file + "/figures"))
         Issue.record("no error for a folder under a file")
     } catch {
         #expect(error.message.contains(file))

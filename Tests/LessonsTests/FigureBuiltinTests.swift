@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Lessons
 
-/// The `figure` builtin: ids checked without a writer, figures written with one.
+/// The `figure` builtin: ids checked without a collector, figures made with one.
 @Suite struct FigureBuiltinTests {
     @Test func withoutAWriterOnlyTheIdIsCheckedAndNothingPrints() {
         #expect(output("figure(\"conv-input-filter\", [[1]], [[1]])") == "")
@@ -14,28 +14,37 @@ import TestSupport
         #expect(failure("figure(3)")?.message.contains("the figure id must be a string") == true)
     }
 
-    @Test func withAWriterLessonOneWritesItsFigures() throws {
-        let dir = NSTemporaryDirectory() + "cnnlearn-figures-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let writer = FigureWriter(directory: dir, formats: [.svg, .png])
-        try writer.prepare()
+    @Test func withACollectorEveryCatalogFigureIsMadeByOneLessonCell() throws {
         let library = LessonLibrary(folder: repositoryRoot.appendingPathComponent("lessons").path)
-        let (files, report) = LessonRunner.writeFigures(library: library, writer: writer)
+        let collector = FigureCollector()
+        let report = LessonRunner.makeFigures(library: library, into: collector)
         #expect(report.failed == 0, "\(report.text)")
-        let names = Set(files.map { ($0 as NSString).lastPathComponent })
-        for id in ["conv-input-filter", "conv-step-1", "conv-step-2", "conv-animation"] {
-            #expect(names.contains("\(id).svg") && names.contains("\(id).png"), "\(id) missing from \(names.sorted())")
-        }
-        #expect(names.contains("conv-animation-frame-09.png"))
-        let svg = try String(contentsOfFile: dir + "/conv-input-filter.svg", encoding: .utf8)
-        #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+        #expect(collector.figures.map(\.id).sorted() == FigureCatalog.ids.sorted())
+        let animation = try #require(collector.figures.first { $0.id == "conv-animation" })
+        #expect(animation.frames.count == 9)
+        let at = try #require(collector.sources["conv-input-filter"])
+        #expect(at.file.hasSuffix("01-convolution.md"))
+        let lines = try String(contentsOfFile: at.file, encoding: .utf8).components(separatedBy: "\n")
+        #expect(lines[at.line - 1].contains("figure(\"conv-input-filter\""))
+    }
+
+    @Test func aFilterMakesOnlyTheNamedFigures() {
+        let library = LessonLibrary(folder: repositoryRoot.appendingPathComponent("lessons").path)
+        let collector = FigureCollector(only: ["relu", "vgg16-architecture-highlighted"])
+        let report = LessonRunner.makeFigures(library: library, into: collector)
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(collector.figures.map(\.id) == ["relu", "vgg16-architecture-highlighted"])
+    }
+
+    @Test func theSameIdTwiceIsAnErrorNamingTheFirstCell() {
+        let it = Interpreter(file: "f.md", baseDirectory: ".", figures: FigureCollector())
+        let r = runCell("figure(\"cnn-overview\")\nfigure(\"cnn-overview\")", in: it)
+        #expect(r.error?.location.line == 2)
+        #expect(r.error?.message == "figure \"cnn-overview\" was already made at f.md:1")
     }
 
     @Test func figureErrorsPointAtTheCall() throws {
-        let dir = NSTemporaryDirectory() + "cnnlearn-figures-bad-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let it = Interpreter(file: "f.md", baseDirectory: dir, figureWriter: FigureWriter(directory: dir, formats: [.svg]))
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let it = Interpreter(file: "f.md", baseDirectory: ".", figures: FigureCollector())
         let r = runCell("x = 1\nfigure(\"conv-input-filter\", \"not a tensor\", [[1]])", in: it)
         #expect(r.error?.location.line == 2)
         #expect(r.error?.message.hasPrefix("figure \"conv-input-filter\": ") == true)

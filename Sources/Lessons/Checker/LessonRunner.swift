@@ -30,18 +30,17 @@ public final class LessonRunner {
     /// - Parameters:
     ///   - document: the lesson.
     ///   - stepPresenter: what `step` does; the default prints the windows as text.
-    ///   - figureWriter: where `figure(...)` writes (from `cnnlearn figures`); nil = ids only.
-    public init(document: LessonDocument, stepPresenter: StepPresenter = TraceStepPresenter(), figureWriter: FigureWriter? = nil) {
+    ///   - figures: where `figure(...)` puts its figures (from `cnnlearn figures`); nil = ids only.
+    public init(document: LessonDocument, stepPresenter: StepPresenter = TraceStepPresenter(), figures: FigureCollector? = nil) {
         self.document = document
         let folder = (document.path as NSString).deletingLastPathComponent
         interpreter = Interpreter(file: document.path, baseDirectory: folder.isEmpty ? "." : folder,
-                                  stepPresenter: stepPresenter, figureWriter: figureWriter)
+                                  stepPresenter: stepPresenter, figures: figures)
     }
 
-    /// Runs every lesson in `library` with figure output on (what `cnnlearn figures` needs):
-    /// returns the files written and a checker-style report of failing cells.
-    public static func writeFigures(library: LessonLibrary, writer: FigureWriter) -> (files: [String], report: Checker.Report) {
-        var files: [String] = []
+    /// Runs every lesson in `library` with figure output on (what `cnnlearn figures` needs),
+    /// collecting the figures into `collector`; returns a checker-style report of failing cells.
+    public static func makeFigures(library: LessonLibrary, into collector: FigureCollector) -> Checker.Report {
         var text = ""
         var passed = 0, failed = 0
         for entry in library.entries() {
@@ -53,7 +52,7 @@ public final class LessonRunner {
                 failed += 1
                 continue
             }
-            let runner = LessonRunner(document: doc, figureWriter: writer)
+            let runner = LessonRunner(document: doc, figures: collector)
             for r in runner.runAll() {
                 if let e = r.error, !r.cell.options.contains(.error) {
                     text += e.rendered(sourceLines: doc.lines)
@@ -62,10 +61,9 @@ public final class LessonRunner {
                     passed += 1
                 }
             }
-            files += runner.interpreter.writtenFigures
         }
         text += "\(passed) passed, \(failed) failed\n"
-        return (files, Checker.Report(text: text, passed: passed, failed: failed))
+        return Checker.Report(text: text, passed: passed, failed: failed)
     }
 
     /// Runs one cell; never throws (an error is part of the result).

@@ -3,9 +3,10 @@ import Tensor
 
 /// `figure("id", args...)`: the tutorial's figures, drawn by module Figures.
 ///
-/// With a `FigureWriter` (from `cnnlearn figures`) the figure is made and written; without one
-/// only the id is checked (an unknown id is an error listing the known ids). It prints nothing
-/// either way, so doc-tests do not depend on figure output.
+/// With a `FigureCollector` (from `cnnlearn figures`) the figure is made and collected, to be
+/// written once every lesson has run; without one only the id is checked (an unknown id is an
+/// error listing the known ids). It prints nothing either way, so doc-tests do not depend on
+/// figure output.
 enum FigureBuiltin {
     static func run(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
         let (idValue, idLoc) = a.positional[0]
@@ -14,17 +15,19 @@ enum FigureBuiltin {
             let hint = closest(id, among: FigureCatalog.ids).map { "did you mean \"\($0)\"? " } ?? ""
             throw LessonError("unknown figure id \"\(id)\"", at: idLoc, hint: hint + "known figures: \(FigureCatalog.ids.joined(separator: ", "))")
         }
-        guard let writer = it.figureWriter else { return .nothing }
+        guard let collector = it.figures, collector.wants(id) || collector.wants(id + "-highlighted") else { return .nothing }
         var positional: [FigureArgument] = []
         for (v, loc) in a.positional.dropFirst() { positional.append(try argument(v, a, loc)) }
         var labelled: [String: FigureArgument] = [:]
         for (label, (v, loc)) in a.labelled { labelled[label] = try argument(v, a, loc) }
+        let figure: Figure
         do {
-            let figure = try FigureCatalog.make(FigureRequest(id: id, positional: positional, labelled: labelled))
-            it.writtenFigures += try writer.write(figure)
+            figure = try FigureCatalog.make(FigureRequest(id: id, positional: positional, labelled: labelled))
         } catch {
             throw LessonError("figure \"\(id)\": \(error.message)", at: a.location, hint: error.hint)
         }
+        // A variant (vgg16-architecture with highlight:) has an id of its own.
+        if collector.wants(figure.id) { try collector.add(figure, at: a.location) }
         return .nothing
     }
 

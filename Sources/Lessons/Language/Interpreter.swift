@@ -14,21 +14,19 @@ public final class Interpreter {
     public var formatter = ValueFormatter()
     /// What `step` does with the windows it walks through.
     public var stepPresenter: StepPresenter
-    /// Where `figure(...)` writes figures; nil = only check figure ids (what doc-tests do).
-    public var figureWriter: FigureWriter?
-    /// The files `figure(...)` has written so far.
-    public internal(set) var writtenFigures: [String] = []
+    /// Where `figure(...)` puts the figures it makes; nil = only check figure ids (what doc-tests do).
+    public var figures: FigureCollector?
     /// The text printed so far by the current cell.
     public private(set) var output = ""
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
 
     public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter(),
-                figureWriter: FigureWriter? = nil) {
+                figures: FigureCollector? = nil) {
         self.file = file
         self.baseDirectory = baseDirectory
         self.stepPresenter = stepPresenter
-        self.figureWriter = figureWriter
+        self.figures = figures
     }
 
     /// Runs one cell and returns what it printed. Statements before a failing one keep their effect.
