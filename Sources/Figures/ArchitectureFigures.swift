@@ -1,23 +1,19 @@
+import NN
 import Tensor
 
 /// Architecture figures: the tutorial's model (section 4), VGG16 (section 5) and its first
 /// convolution of each block (section 6.1), and the general shape of a CNN (section 2).
 enum ArchitectureFigures {
     /// The model of a request: positional 0 or `layers:` is a model name ("tutorial", "vgg16",
-    /// as the lessons' `model(...)` builtin passes it) or a list of [name, type, [sizes]] rows;
-    /// absent, `fallback`. Shapes of named models come from the engine's window geometry.
+    /// as the lessons' `model(...)` builtin passes it), built by module NN's model zoo, or a list
+    /// of [name, type, [sizes]] rows; absent, `fallback`.
     static func rows(_ a: FigureArguments, fallback: String) throws(FigureError) -> [LayerRow] {
         var name = fallback
-        if let v = a.request.labelled["layers"] ?? a.request.positional.first, case .string(let s) = v { name = s } else if let given = try a.layerRows("layers", stageOf: name == "vgg16" ? LayerSpec.vggStage : LayerSpec.tutorialStage) {
+        if let v = a.request.labelled["layers"] ?? a.request.positional.first, case .string(let s) = v { name = s } else if let given = try a.layerRows("layers", stageOf: name == "vgg16" ? LayerRow.vggStage : LayerRow.tutorialStage) {
             return given
         }
-        let specs: [LayerSpec], stageOf: (String) -> String
-        switch name {
-        case "tutorial": (specs, stageOf) = (LayerSpec.tutorialModel, LayerSpec.tutorialStage)
-        case "vgg16": (specs, stageOf) = (LayerSpec.vgg16, LayerSpec.vggStage)
-        default: throw FigureError("figure \"\(a.request.id)\": unknown model \"\(name)\"", hint: "known models: tutorial, vgg16")
-        }
-        return try engine(a.request.id) { () throws(TensorError) in try LayerSpec.rows(specs, stageOf: stageOf) }
+        let model = try zooModel(name, figure: a.request.id)
+        return LayerRow.rows(of: model, stageOf: model.name == "vgg16" ? LayerRow.vggStage : LayerRow.tutorialStage)
     }
 
     /// `highlight: ["block1_conv1", ...]`: layer names to mark; each must be in the model.

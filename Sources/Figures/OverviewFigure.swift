@@ -1,14 +1,20 @@
+import NN
 import Tensor
 
 /// Section 2: the shape every CNN shares: an input image, convolution + pooling stages that
 /// extract features, fully connected layers and a softmax that classify.
 enum OverviewFigure {
-    /// A small CNN for 28x28 gray images of ten classes (Fashion-MNIST), whose shapes the
-    /// engine's window geometry works out.
-    static var model: [LayerSpec] {
-        [.input([28, 28, 1]), .conv("conv_1", filters: 32, kernel: 3), .pool("pool_1", size: 2),
-         .conv("conv_2", filters: 64, kernel: 3), .pool("pool_2", size: 2),
-         .flatten("flatten"), .dense("dense", units: 128), .dense("softmax", units: 10)]
+    /// A small CNN for 28x28 gray images of ten classes (Fashion-MNIST), built with module NN,
+    /// which works out its shapes.
+    static func model() throws(NNError) -> Sequential {
+        try Sequential(name: "overview", input: [28, 28, 1], layers: [
+            Conv2D(32, kernelSize: (3, 3), padding: .same, activation: .relu, name: "conv_1"),
+            MaxPooling2D(poolSize: (2, 2), name: "pool_1"),
+            Conv2D(64, kernelSize: (3, 3), padding: .same, activation: .relu, name: "conv_2"),
+            MaxPooling2D(poolSize: (2, 2), name: "pool_2"),
+            Flatten(name: "flatten"), Dense(128, activation: .relu, name: "dense"),
+            Dense(10, activation: .softmax, name: "softmax"),
+        ])
     }
 
     /// `figure("cnn-overview", layers: ...)`.
@@ -17,7 +23,9 @@ enum OverviewFigure {
         let stageOf = { (name: String) -> String in "conv + pool " + String(name.split(separator: "_").last ?? "") }
         var rows: [LayerRow]
         if let given = try a.layerRows("layers", stageOf: stageOf) { rows = given } else {
-            rows = try engine(a.request.id) { () throws(TensorError) in try LayerSpec.rows(model, stageOf: stageOf) }
+            do { rows = LayerRow.rows(of: try model(), stageOf: stageOf) } catch {
+                throw FigureError("figure \"\(a.request.id)\": \(error.description)")
+            }
         }
         // The classifier splits into its fully connected part and the softmax output.
         if let last = rows.indices.last, rows[last].type == "Dense" { rows[last].stage = "softmax" }

@@ -77,10 +77,12 @@ private func scratch(_ name: String) -> String {
 }
 
 @Test func architectureShapesFollowKerasRules() throws {
-    let rows = try LayerSpec.rows(LayerSpec.tutorialModel, stageOf: LayerSpec.tutorialStage)
+    let rows = LayerRow.rows(of: try zooModel("tutorial", figure: "t"), stageOf: LayerRow.tutorialStage)
+    #expect(rows.first?.name == "input" && rows.first?.shape == [150, 150, 3])
     #expect(rows.first { $0.name == "maxpool_2" }?.shape == [37, 37, 64])
     #expect(rows.first { $0.name == "flatten" }?.shape == [10368])
-    let vgg = try LayerSpec.rows(LayerSpec.vgg16, stageOf: LayerSpec.vggStage)
+    let vgg = LayerRow.rows(of: try zooModel("vgg16", figure: "v"), stageOf: LayerRow.vggStage)
+    #expect(vgg.filter { $0.type == "InputLayer" }.count == 1)
     #expect(vgg.filter { $0.type == "Conv2D" || $0.type == "Dense" }.count == 16)
     #expect(vgg.first { $0.name == "block5_pool" }?.shape == [7, 7, 512])
 }
