@@ -105,8 +105,8 @@ enum GridFigures {
         let after: NumericTensor
         if let given = try a.tensor(1, "after") { after = given } else {
             switch before {
-            case .int(let t): after = .int(try engine(a.request.id) { () throws(TensorError) in try t.map { Swift.max($0, 0) } })
-            case .float(let t): after = .float(try engine(a.request.id) { () throws(TensorError) in try t.map { Swift.max($0, 0) } })
+            case .int(let t): after = .int(t.relu())
+            case .float(let t): after = .float(t.relu())
             }
         }
         guard let b = before.matrix, let f = after.matrix, b.rows == f.rows, b.cols == f.cols else {
@@ -151,7 +151,16 @@ enum GridFigures {
         let x = try a.plane(0, "input", default: .int(poolInput))
         let k = 2
         let y: NumericTensor
-        if let given = try a.tensor(1, "output") { y = given } else { y = try engine(a.request.id) { () throws(TensorError) in try PoolingReference.maxPool(x, size: k) } }
+        if let given = try a.tensor(1, "output") {
+            y = given
+        } else {
+            y = try engine(a.request.id) { () throws(TensorError) -> NumericTensor in
+                switch x {
+                case .int(let t): return .int(try t.maxPool(size: (k, k)))
+                case .float(let t): return .float(try t.maxPool(size: (k, k)))
+                }
+            }
+        }
         guard let xm = x.matrix, let ym = y.matrix, ym.rows == xm.rows / k, ym.cols == xm.cols / k else {
             throw FigureError("figure \"\(a.request.id)\": output must be the \(k)x\(k) max pool of input")
         }
