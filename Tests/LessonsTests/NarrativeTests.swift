@@ -4,6 +4,23 @@ import Testing
 @Suite struct NarrativeTests {
     let plain = NarrativeRenderer(terminal: TerminalIO(interactive: false, color: false, width: 40))
 
+    @Test func collapsedAnswersUnfoldIntoTheirOwnParagraphs() {
+        let md = """
+        <details>
+        <summary>Answers</summary>
+
+        **1.** Each cell counts the ones.
+
+        </details>
+        """
+        #expect(plain.render(md) == "Answers\n\n1. Each cell counts the ones.\n")
+    }
+
+    @Test func figureCellsNameTheirFigures() {
+        #expect(CellView.figureIDs(in: "figure(\"conv-step-1\", x, k)\nfigure(\"relu\", fm)") == ["conv-step-1", "relu"])
+        #expect(CellView.figureIDs(in: "conv2d(x, k)").isEmpty)
+    }
+
     @Test func headingsEmphasisCodeListsAndQuotes() {
         let md = """
         # Title

@@ -15,7 +15,7 @@ enum FigureBuiltin {
             let hint = closest(id, among: FigureCatalog.ids).map { "did you mean \"\($0)\"? " } ?? ""
             throw LessonError("unknown figure id \"\(id)\"", at: idLoc, hint: hint + "known figures: \(FigureCatalog.ids.joined(separator: ", "))")
         }
-        guard let collector = it.figures, collector.wants(id) || collector.wants(id + "-highlighted") else { return .nothing }
+        guard let collector = it.figures, collector.wants(id) else { return .nothing }
         var positional: [FigureArgument] = []
         for (v, loc) in a.positional.dropFirst() { positional.append(try argument(v, a, loc)) }
         var labelled: [String: FigureArgument] = [:]
@@ -26,8 +26,7 @@ enum FigureBuiltin {
         } catch {
             throw LessonError("figure \"\(id)\": \(error.message)", at: a.location, hint: error.hint)
         }
-        // A variant (vgg16-architecture with highlight:) has an id of its own.
-        if collector.wants(figure.id) { try collector.add(figure, at: a.location) }
+        try collector.add(figure, at: a.location)
         return .nothing
     }
 

@@ -80,7 +80,8 @@ final class Pages {
             case .cell(let c): chunks.append((narrative, c)); narrative = ""
             }
         }
-        if !narrative.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || chunks.isEmpty { chunks.append((narrative, nil)) }
+        // A last page only when it has something to show (a closing </details> renders as nothing).
+        if !NarrativeRenderer(terminal: terminal).render(narrative).isEmpty || chunks.isEmpty { chunks.append((narrative, nil)) }
     }
 
     var count: Int { chunks.count }
@@ -132,7 +133,25 @@ struct CellView {
         }
         if let e = r.error, !r.cell.options.contains(.error) {
             out += terminal.style(e.rendered(sourceLines: document.lines), "31")
+        } else {
+            // figure(...) prints nothing; say where `cnnlearn figures` puts the picture.
+            for id in Self.figureIDs(in: r.cell.code) {
+                out += terminal.dim("figure \(id): docs/figures/\(id).png and .svg (made by cnnlearn figures)") + "\n"
+            }
         }
         return out
+    }
+
+    /// The ids of the `figure("id", ...)` calls in a cell's code, in order.
+    static func figureIDs(in code: String) -> [String] {
+        var ids: [String] = []
+        var rest = Substring(code)
+        while let r = rest.range(of: "figure(\"") {
+            let after = rest[r.upperBound...]
+            guard let end = after.firstIndex(of: "\"") else { break }
+            ids.append(String(after[..<end]))
+            rest = after[end...]
+        }
+        return ids
     }
 }

@@ -13,6 +13,25 @@ public struct NarrativeRenderer {
     /// Prose is wrapped to at most this many columns, even in a wider terminal, to stay readable.
     public static let maxWidth = 100
 
+    /// A collapsed section (`<details>`, `<summary>Answers</summary>`, ..., `</details>`), as the
+    /// lessons use for exercise answers, becomes its summary as a bold line of its own and its
+    /// body as ordinary Markdown: a terminal has nothing to click, and Ink would otherwise run
+    /// the summary and the first paragraph together as raw HTML.
+    static func unfoldDetails(_ markdown: String) -> String {
+        var out: [String] = []
+        for line in markdown.components(separatedBy: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t == "<details>" || t == "</details>" || t.hasPrefix("<details ") { out.append(""); continue }
+            if t.hasPrefix("<summary>"), t.hasSuffix("</summary>") {
+                let text = t.dropFirst("<summary>".count).dropLast("</summary>".count)
+                out += ["", "**\(text)**", ""]
+                continue
+            }
+            out.append(line)
+        }
+        return out.joined(separator: "\n")
+    }
+
     /// A run of text in one style; `space` says whether a space separates it from the run before.
     struct Run { var text: String; var style: Style; var space: Bool }
     struct Style: OptionSet { let rawValue: Int
@@ -23,7 +42,7 @@ public struct NarrativeRenderer {
     public func render(_ markdown: String) -> String {
         let trimmed = markdown.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return "" }
-        let html = MarkdownParser().html(from: trimmed)
+        let html = MarkdownParser().html(from: Self.unfoldDetails(trimmed))
         var out: [String] = []
         var runs: [Run] = []
         var style: Style = []
