@@ -35,7 +35,7 @@ struct FiguresCommand: ParsableCommand {
         do {
             try FigureBatch.check(ids: ids)
         } catch {
-            throw LessonCommandError(error.description)
+            throw LessonCommandError(Self.text(error))
         }
         let library = try location.library()
         let collector = FigureCollector(only: ids.isEmpty ? nil : Set(ids))
@@ -62,7 +62,12 @@ struct FiguresCommand: ParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             print("wrote \(paths.count) files for \(collector.figures.count) figures to \(out) in \(String(format: "%.2f", seconds)) s")
         } catch {
-            throw LessonCommandError(error.description)
+            throw LessonCommandError(Self.text(error))
         }
+    }
+
+    /// A figure error as ArgumentParser prints it after "Error: ".
+    static func text(_ e: FigureError) -> String {
+        e.message + (e.hint.map { "\nhint: \($0)" } ?? "")
     }
 }

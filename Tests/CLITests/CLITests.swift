@@ -39,6 +39,28 @@ import TestSupport
         return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: r, as: UTF8.self))
     }
 
+    @Test func figuresRunsTheLessonsAndWritesOnlyTheNamedFigures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-cli-figures-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try cnnlearn(["figures", "--out", dir.path, "relu", "maxpool-2x2"])
+        #expect(r.status == 0, "\(r.err)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["maxpool-2x2.png", "maxpool-2x2.svg", "relu.png", "relu.svg"])
+        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/figures/relu.svg"), encoding: .utf8)
+        #expect(try String(contentsOf: dir.appendingPathComponent("relu.svg"), encoding: .utf8) == committed)
+    }
+
+    @Test func figuresRejectsAnUnknownIdAndAnUnwritableFolder() throws {
+        let r = try cnnlearn(["figures", "--out", "/tmp/never-made", "conv-step-9"])
+        #expect(r.status == 1)
+        #expect(r.err.hasPrefix("Error: unknown figure id \"conv-step-9\""))
+        #expect(r.err.contains("hint: known figures: cnn-overview"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-made"))
+        let bad = try cnnlearn(["figures", "--out", "/proc/cnnlearn-no", "relu"])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("/proc/cnnlearn-no: cannot create the folder"))
+    }
+
     @Test func listsLessons() throws {
         let r = try cnnlearn(["lessons"])
         #expect(r.status == 0)
