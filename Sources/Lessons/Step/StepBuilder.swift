@@ -123,6 +123,17 @@ struct StepBuilder {
         }
     }
 
+    /// The cells of the window for output (oy, ox), row by row, in padded-input coordinates.
+    func windowCells(_ g: WindowGeometry, _ oy: Int, _ ox: Int) -> [GridCell] {
+        var cells: [GridCell] = []
+        for ky in 0..<g.kernelHeight {
+            for kx in 0..<g.kernelWidth {
+                cells.append(GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft))
+            }
+        }
+        return cells
+    }
+
     /// The windows of one filter over every input channel: each frame's products run over
     /// (ky, kx, c), the engine's own summation order.
     func convPlane(_ g: WindowGeometry, channels: Int, filter: Int, filters: Int, kernels: [[[String]]], cells: [String]) -> StepPlane {
@@ -131,15 +142,12 @@ struct StepBuilder {
         var frames: [StepFrame] = []
         for oy in 0..<g.outputHeight {
             for ox in 0..<g.outputWidth {
-                var window: [GridCell] = []
+                let window = windowCells(g, oy, ox)
                 var terms: [String] = []
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        let cell = GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft)
-                        window.append(cell)
-                        for ch in 0..<channels {
-                            terms.append("\(inputs[ch][cell.row][cell.column] ?? "0")x\(kernels[ch][ky][kx])")
-                        }
+                for (i, cell) in window.enumerated() {
+                    let (ky, kx) = i.quotientAndRemainder(dividingBy: g.kernelWidth)
+                    for ch in 0..<channels {
+                        terms.append("\(inputs[ch][cell.row][cell.column] ?? "0")x\(kernels[ch][ky][kx])")
                     }
                 }
                 let index = (oy * g.outputWidth + ox) * filters + filter
@@ -161,16 +169,9 @@ struct StepBuilder {
         var frames: [StepFrame] = []
         for oy in 0..<g.outputHeight {
             for ox in 0..<g.outputWidth {
-                var window: [GridCell] = []
-                var terms: [String] = []
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        let cell = GridCell(g.inputRow(oy, ky) + g.padTop, g.inputColumn(ox, kx) + g.padLeft)
-                        window.append(cell)
-                        // Padded cells never win a max and never count in an average.
-                        if let v = input[cell.row][cell.column] { terms.append(v) }
-                    }
-                }
+                let window = windowCells(g, oy, ox)
+                // Padded cells never win a max and never count in an average.
+                let terms = window.compactMap { input[$0.row][$0.column] }
                 let value = cells[(oy * g.outputWidth + ox) * channels + channel]
                 out[oy][ox] = value
                 let eq = call.kind == .maxPool
