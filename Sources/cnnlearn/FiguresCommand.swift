@@ -50,12 +50,7 @@ struct FiguresCommand: ParsableCommand {
             let lessons = missing.compactMap { try? FigureCatalog.entry($0) }.map { "\($0.id) (meant for lessons/\($0.lesson).md)" }
             throw LessonCommandError("no lesson cell emits \(lessons.joined(separator: ", ")); no figure was written\nhint: add a cell calling figure(\"\(missing[0])\", ...) to that lesson")
         }
-        // Sources relative to the repository: "lessons/01-convolution.md:54".
-        let folderName = (library.folder as NSString).lastPathComponent
-        var sources: [String: String] = [:]
-        for (id, at) in collector.sources {
-            sources[id] = "\(folderName)/\((at.file as NSString).lastPathComponent):\(at.line)"
-        }
+        let sources = collector.sourceReferences(lessonsFolder: library.folder)
         do {
             let writer = FigureWriter(directory: out, formats: formats)
             let paths = try FigureBatch.write(collector.figures, writer: writer, sources: ids.isEmpty ? sources : nil)

@@ -10,12 +10,16 @@ import TestSupport
 private let figuresFolder = repositoryRoot.appendingPathComponent("docs/figures").path
 private let hint = "hint: run 'swift run cnnlearn figures' to regenerate docs/figures, then review and commit them"
 
-/// Every lesson run once with figure output on, shared by the tests below.
-private let made: [String: Figure] = {
-    let collector = FigureCollector()
-    _ = LessonRunner.makeFigures(library: LessonLibrary(folder: repositoryRoot.appendingPathComponent("lessons").path), into: collector)
-    return Dictionary(uniqueKeysWithValues: collector.figures.map { ($0.id, $0) })
+private let lessonsFolder = repositoryRoot.appendingPathComponent("lessons").path
+
+/// Every lesson run once with figure output on, shared by the tests below: the figures in the
+/// order made, and the cell of each.
+private let run: (figures: [Figure], references: [String: String]) = {
+    let c = FigureCollector()
+    _ = LessonRunner.makeFigures(library: LessonLibrary(folder: lessonsFolder), into: c)
+    return (c.figures, c.sourceReferences(lessonsFolder: lessonsFolder))
 }()
+private let made = Dictionary(uniqueKeysWithValues: run.figures.map { ($0.id, $0) })
 
 @Test(arguments: FigureCatalog.ids)
 func committedFigureMatchesTheLessons(id: String) throws {
@@ -31,10 +35,12 @@ func committedFigureMatchesTheLessons(id: String) throws {
     }
 }
 
-@Test func everyFigureIsListedInTheIndexWithItsCell() throws {
+@Test func theIndexNamesTheCellThatEmitsEachFigure() throws {
     let index = try String(contentsOfFile: figuresFolder + "/INDEX.md", encoding: .utf8)
-    for id in FigureCatalog.ids {
-        let row = index.components(separatedBy: "\n").first { $0.hasPrefix("| \(id) |") }
-        #expect(row?.contains("lessons/") == true && row?.contains(".md:") == true, "INDEX.md does not list \(id) with its lesson cell\n\(hint)")
-    }
+    var frames: [String: Int] = [:]
+    for f in run.figures { frames[f.id] = f.frames.count }
+    let expected = FigureBatch.index(writer: FigureWriter(directory: figuresFolder), frames: frames,
+                                     sources: run.references)
+    #expect(index == expected, "docs/figures/INDEX.md is out of date (a figure cell moved?)\n\(hint)")
+    #expect(index.contains("[lessons/01-convolution.md:"))
 }

@@ -1,4 +1,5 @@
 import Figures
+import Foundation
 
 /// Collects the figures `figure(...)` cells make while lessons run with figure output on
 /// (`cnnlearn figures`), with the cell that made each, so that nothing is written until every
@@ -13,6 +14,13 @@ public final class FigureCollector {
 
     public init(only: Set<String>? = nil) {
         self.only = only
+    }
+
+    /// Where each figure was made as "FOLDER/FILE.md:LINE", FOLDER being the last component of
+    /// `lessonsFolder` ("lessons/01-convolution.md:54"): what docs/figures/INDEX.md links to.
+    public func sourceReferences(lessonsFolder: String) -> [String: String] {
+        let folderName = (lessonsFolder as NSString).lastPathComponent
+        return sources.mapValues { "\(folderName)/\(($0.file as NSString).lastPathComponent):\($0.line)" }
     }
 
     /// Whether a `figure("id", ...)` call should make its figure.

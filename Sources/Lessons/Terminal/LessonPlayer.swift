@@ -134,9 +134,9 @@ struct CellView {
         if let e = r.error, !r.cell.options.contains(.error) {
             out += terminal.style(e.rendered(sourceLines: document.lines), "31")
         } else {
-            // figure(...) prints nothing; say where `cnnlearn figures` puts the picture.
+            // figure(...) prints nothing; say where `cnnlearn figures` puts the picture (.png and .svg).
             for id in Self.figureIDs(in: r.cell.code) {
-                out += terminal.dim("figure \(id): docs/figures/\(id).png and .svg (made by cnnlearn figures)") + "\n"
+                out += terminal.dim("figure → docs/figures/\(id).png") + "\n"
             }
         }
         return out
