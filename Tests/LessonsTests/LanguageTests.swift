@@ -3,6 +3,14 @@ import Testing
 
 /// The normative core of the cell language, through the interpreter's printed output.
 @Suite struct LanguageTests {
+    @Test func floorAndCeilGiveExactInts() {
+        #expect(output("floor((6 - 3) / 2) + 1") == "2")
+        #expect(output("ceil(7 / 2)") == "4")
+        #expect(output("floor([-1.5, 2.0, 2.5])") == "[-2, 2, 2]")
+        #expect(output("floor(7)") == "7")
+        #expect(failure("floor(1e30)")?.message.contains("has no Int value") == true)
+    }
+
     @Test func integersStayExactAndDecimalsAreFloat() {
         #expect(output("2 + 3 * 4") == "14")
         #expect(output("(2 + 3) * 4") == "20")

@@ -50,6 +50,8 @@ enum Builtins {
         add("ones", "ones([dims])", 1...1) { a, _ throws(LessonError) in try Layout.filled(a, 1) }
         add("random", "random([dims], seed: n)", 1...1, ["seed"]) { a, _ throws(LessonError) in try Layout.random(a) }
         add("float", "float(x)", 1...1) { a, _ throws(LessonError) in Value.wrap(try a.numeric(0, "x").0.asFloat) }
+        add("floor", "floor(x)", 1...1) { a, _ throws(LessonError) in try Rounding.round(a, .down) }
+        add("ceil", "ceil(x)", 1...1) { a, _ throws(LessonError) in try Rounding.round(a, .up) }
         // Reductions.
         add("sum", "sum(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .sum) }
         add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
