@@ -3,6 +3,11 @@ import Testing
 
 /// The normative core of the cell language, through the interpreter's printed output.
 @Suite struct LanguageTests {
+    @Test func printLaysMatricesSideBySide() {
+        #expect(output("print([[1, 2], [3, 4]], \"+\", [[10, 0], [0, 10]])") == "1 2  +  10  0\n3 4      0 10")
+        #expect(output("print(\"a\", 1, 2.5)") == "a 1 2.5000")
+    }
+
     @Test func floorAndCeilGiveExactInts() {
         #expect(output("floor((6 - 3) / 2) + 1") == "2")
         #expect(output("ceil(7 / 2)") == "4")

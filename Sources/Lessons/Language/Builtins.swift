@@ -63,7 +63,7 @@ enum Builtins {
         add("assert_equal", "assert_equal(a, b)", 2...2) { a, _ throws(LessonError) in try Assertions.equal(a) }
         add("assert_close", "assert_close(a, b, tol)", 3...3) { a, _ throws(LessonError) in try Assertions.close(a) }
         add("print", "print(a, b, ...)", 0...64) { a, it throws(LessonError) in
-            it.emit(a.positional.map { it.formatter.format($0.0) }.joined(separator: " "))
+            it.emit(ValueFormatter.sideBySide(a.positional.map { it.formatter.format($0.0) }))
             return .nothing
         }
         add("decimals", "decimals(n)", 1...1) { a, it throws(LessonError) in

@@ -106,4 +106,28 @@ public struct ValueFormatter: Sendable {
             }.joined(separator: " ")
         }
     }
+
+    /// Several printed values on one line, separated by a space; when any of them spans several
+    /// lines (a matrix), the values stand side by side as blocks two spaces apart, each
+    /// multi-line block from the top and each one-line value (an operator such as "+", a
+    /// label) level with the middle row: `print(a, "+", b, "=", a + b)`.
+    static func sideBySide(_ texts: [String]) -> String {
+        let blocks = texts.map { $0.components(separatedBy: "\n") }
+        let height = blocks.map(\.count).max() ?? 0
+        guard height > 1 else { return texts.joined(separator: " ") }
+        var rows = [String](repeating: "", count: height)
+        for (i, block) in blocks.enumerated() {
+            let width = block.map(\.count).max() ?? 0
+            let top = block.count == 1 ? (height - 1) / 2 : 0
+            for r in 0..<height {
+                let line = r >= top && r - top < block.count ? block[r - top] : ""
+                rows[r] += (i > 0 ? "  " : "") + line.padding(toLength: width, withPad: " ", startingAt: 0)
+            }
+        }
+        return rows.map { row in
+            var r = Substring(row)
+            while r.last == " " { r = r.dropLast() }
+            return String(r)
+        }.joined(separator: "\n")
+    }
 }
