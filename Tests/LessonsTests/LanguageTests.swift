@@ -3,6 +3,22 @@ import Testing
 
 /// The normative core of the cell language, through the interpreter's printed output.
 @Suite struct LanguageTests {
+    @Test func largeTensorsPrintTheirEdgesLikeNumpy() {
+        let big = output("reshape(ones([30 * 30]), [30, 30]) * 2")
+        let lines = big.components(separatedBy: "\n")
+        #expect(lines.first == "Int tensor 30x30, shortened:")
+        #expect(lines.count == 1 + 3 + 1 + 3)
+        #expect(lines[1] == "2 2 2 ... 2 2 2" && lines[4] == "...")
+        // Only the last columns are cut when a row would pass 71 characters.
+        let wide = output("random([2, 12], seed: 1)").components(separatedBy: "\n")
+        #expect(wide[0] == "Float tensor 2x12, shortened:" && wide.count == 3 && wide[1].contains(" ... "))
+        #expect(output("zeros([30])") == "[0, 0, 0, ..., 0, 0, 0]")
+        // Channels beyond eight: the first and last three.
+        let volume = output("zeros([2, 2, 10])")
+        #expect(volume.contains("channel 2:") && !volume.contains("channel 3:") && volume.contains("channel 7:"))
+        #expect(output("[[1, 2], [3, 4]]") == "1 2\n3 4")
+    }
+
     @Test func printLaysMatricesSideBySide() {
         #expect(output("print([[1, 2], [3, 4]], \"+\", [[10, 0], [0, 10]])") == "1 2  +  10  0\n3 4      0 10")
         #expect(output("print(\"a\", 1, 2.5)") == "a 1 2.5000")

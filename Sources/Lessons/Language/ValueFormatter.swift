@@ -10,15 +10,25 @@ import Tensor
 /// - Rank 3 (H,W,C): channel by channel, each under a `channel c:` heading.
 /// - Rank 4 (N,H,W,C): each sample's channels under `sample n, channel c:`.
 /// - Shapes: `32x32x3`.
+/// - Large tensors, like numpy's: a plane with more than `edgeLimit` rows (or columns, or
+///   rows wider than `lineWidth`) shows its first and last `edgeItems` rows (columns) with
+///   `...` between; more than `blockLimit` channels or samples show the first and last
+///   `edgeItems`; a heading names the whole shape. Only the cells shown are formatted.
 public struct ValueFormatter: Sendable {
     /// Decimals printed for Float numbers (set in a lesson with `decimals(n)`).
     public var decimals: Int
-    /// Tensors with more elements than this print as a one-line summary.
-    public var maxElements: Int
+    /// Planes with more rows or columns than this are shortened.
+    public var edgeLimit = 24
+    /// Tensors with more channels (or samples) than this show only the edge ones.
+    public var blockLimit = 8
+    /// How many leading and trailing items a shortened axis keeps.
+    public var edgeItems = 3
+    /// A matrix row longer than this keeps only its edge columns: what fits an 80-column
+    /// terminal after the 9-column `Out[n]:` gutter.
+    public var lineWidth = 71
 
-    public init(decimals: Int = 4, maxElements: Int = 4096) {
+    public init(decimals: Int = 4) {
         self.decimals = decimals
-        self.maxElements = maxElements
     }
 
     /// The text of a value as an expression statement prints it (no trailing newline).
@@ -28,8 +38,8 @@ public struct ValueFormatter: Sendable {
         case .float(let f): return number(f)
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"
-        case .intTensor(let t): return tensor(t.shape, t.scalars.map(String.init), typeName: "Int")
-        case .floatTensor(let t): return tensor(t.shape, t.scalars.map(number), typeName: "Float")
+        case .intTensor(let t): return tensor(t.shape, count: t.scalars.count, typeName: "Int") { String(t.scalars[$0]) }
+        case .floatTensor(let t): return tensor(t.shape, count: t.scalars.count, typeName: "Float") { number(t.scalars[$0]) }
         case .list(let items): return "[" + items.map(nested).joined(separator: ", ") + "]"
         case .shape(let s): return formatShape(s)
         case .model(let m):
@@ -66,34 +76,70 @@ public struct ValueFormatter: Sendable {
         return "[" + parts.joined(separator: ", ") + "]"
     }
 
-    private func tensor(_ shape: [Int], _ cells: [String], typeName: String) -> String {
-        if cells.isEmpty { return "empty \(typeName) tensor \(formatShape(shape))" }
-        if cells.count > maxElements { return "\(typeName) tensor \(formatShape(shape)) (\(cells.count) values, too many to print)" }
+    /// The indices an axis of `n` items shows: all of them, or the first and last `edgeItems`
+    /// with nil for the gap.
+    func shown(_ n: Int, limit: Int? = nil) -> [Int?] {
+        n <= (limit ?? edgeLimit) ? Array(0..<n) : Array(0..<edgeItems) + [nil] + Array((n - edgeItems)..<n)
+    }
+
+    private func tensor(_ shape: [Int], count: Int, typeName: String, _ cell: (Int) -> String) -> String {
+        if count == 0 { return "empty \(typeName) tensor \(formatShape(shape))" }
+        var text = body(shape, count: count, typeName: typeName, cell)
+        // A heading says when something was left out.
+        if shape.count >= 2, text.contains("...") { text = "\(typeName) tensor \(formatShape(shape)), shortened:\n" + text }
+        return text
+    }
+
+    private func body(_ shape: [Int], count: Int, typeName: String, _ cell: (Int) -> String) -> String {
+        let heading = ""
         switch shape.count {
-        case 0: return cells[0]
-        case 1: return "[" + cells.joined(separator: ", ") + "]"
-        case 2: return matrix(rows: shape[0], columns: shape[1], cells).joined(separator: "\n")
+        case 0: return cell(0)
+        case 1: return "[" + shown(shape[0]).map { $0.map(cell) ?? "..." }.joined(separator: ", ") + "]"
+        case 2: return heading + plane(rows: shape[0], columns: shape[1]) { r, c in cell(r * shape[1] + c) }.joined(separator: "\n")
         case 3:
-            let (h, w, c) = (shape[0], shape[1], shape[2])
+            let (w, c) = (shape[1], shape[2])
             var blocks: [String] = []
-            for ch in 0..<c {
-                let plane = (0..<(h * w)).map { cells[$0 * c + ch] }
-                blocks.append("channel \(ch):\n" + matrix(rows: h, columns: w, plane).joined(separator: "\n"))
+            for ch in shown(c, limit: blockLimit) {
+                guard let ch else { blocks.append("..."); continue }
+                blocks.append("channel \(ch):\n" + plane(rows: shape[0], columns: w) { r, x in cell((r * w + x) * c + ch) }.joined(separator: "\n"))
             }
-            return blocks.joined(separator: "\n\n")
+            return heading + blocks.joined(separator: "\n\n")
         case 4:
-            let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+            let (h, w, c) = (shape[1], shape[2], shape[3])
             var blocks: [String] = []
-            for s in 0..<n {
-                for ch in 0..<c {
-                    let plane = (0..<(h * w)).map { cells[(s * h * w + $0) * c + ch] }
-                    blocks.append("sample \(s), channel \(ch):\n" + matrix(rows: h, columns: w, plane).joined(separator: "\n"))
+            for s in shown(shape[0], limit: blockLimit) {
+                guard let s else { blocks.append("..."); continue }
+                for ch in shown(c, limit: blockLimit) {
+                    guard let ch else { blocks.append("..."); continue }
+                    blocks.append("sample \(s), channel \(ch):\n" + plane(rows: h, columns: w) { r, x in cell(((s * h + r) * w + x) * c + ch) }.joined(separator: "\n"))
                 }
             }
-            return blocks.joined(separator: "\n\n")
+            return heading + blocks.joined(separator: "\n\n")
         default:
-            return "\(typeName) tensor \(formatShape(shape)):\n" + flat(shape, cells)
+            if count > 4096 { return "\(typeName) tensor \(formatShape(shape)) (\(count) values, too many to print)" }
+            return "\(typeName) tensor \(formatShape(shape)):\n" + flat(shape, (0..<count).map(cell))
         }
+    }
+
+    /// A plane's rows of right-aligned columns (see `matrix`), shortened to its edges when
+    /// it has more than `edgeLimit` rows or columns.
+    func plane(rows: Int, columns: Int, _ cell: (Int, Int) -> String) -> [String] {
+        let rs = shown(rows).compactMap { $0 }
+        var cs = shown(columns)
+        var cells = rs.map { r in cs.map { c in c.map { cell(r, $0) } } }
+        var width = cells.flatMap { $0.compactMap { $0 } }.map(\.count).max() ?? 0
+        // Rows wider than `lineWidth` keep only their edge columns too.
+        if columns > 2 * edgeItems, !cs.contains(nil), columns * (width + 1) - 1 > lineWidth {
+            cs = Array(0..<edgeItems) + [nil] + Array((columns - edgeItems)..<columns)
+            cells = rs.map { r in cs.map { c in c.map { cell(r, $0) } } }
+            width = cells.flatMap { $0.compactMap { $0 } }.map(\.count).max() ?? 0
+        }
+        var lines = cells.map { row in
+            row.map { c in c.map { String(repeating: " ", count: width - $0.count) + $0 } ?? "..." }.joined(separator: " ")
+        }
+        // Skipped rows: one "..." line between the first and the last rows.
+        if rows > edgeLimit { lines.insert("...", at: edgeItems) }
+        return lines
     }
 
     /// Rows of right-aligned columns, all columns as wide as the widest cell.
