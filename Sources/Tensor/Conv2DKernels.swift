@@ -8,12 +8,16 @@
 ///                     at stride 1 with 16+ channels, a forward convolution of dy instead
 /// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
 ///
-/// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
-/// GEMM, unpack) by one thread with single-threaded OpenBLAS, in chunks of output rows small
-/// enough (2 MB of columns) that packed columns are still in that core's cache when used.
-/// The kernel gradient adds the blocks' partial sums in block order. Nothing depends on
-/// thread timing or on the number of cores: results are reproducible bit for bit. A single
-/// image is one block with every step parallel inside. Tested against the plain loops in
+/// The forward pass (and so the stride-1 input gradient) cuts the output rows of the batch
+/// into fixed pieces (at most 2 MB of columns each, and at least `minPieces` when there are
+/// enough rows); each piece is packed and multiplied start to finish by one thread with
+/// single-threaded OpenBLAS, and the pieces are handed to the cores as they come free, so a
+/// core slowed by other work leaves its share to the other one. Each output row is computed
+/// the same way whichever thread takes it. The kernel gradient sums up to 8 fixed groups of
+/// consecutive pieces, each in piece order (also handed out as cores come free), then adds
+/// the groups in order. The col2im input gradient cuts a batch into `parts` (2) fixed blocks
+/// of images, each run by one thread. Nothing depends on thread timing or on the number of
+/// cores: results are reproducible bit for bit. Tested against the plain loops in
 /// `conv2dReference`, `conv2dTransposeReference` and `conv2dKernelGradientReference`
 /// (Float within 1e-5 * (terms summed) of them, for |x|, |k| < 1).
 enum Conv2DKernels {
@@ -27,6 +31,20 @@ enum Conv2DKernels {
     static func blocks(_ n: Int, _ g: WindowGeometry) -> [Range<Int>] {
         let p = n >= parts ? parts : 1
         return (0..<p).map { (n * $0 / p * g.outputHeight)..<(n * ($0 + 1) / p * g.outputHeight) }
+    }
+
+    /// The fewest pieces the forward pass and the kernel gradient cut a batch into (when it
+    /// has that many output rows), so that both cores have work to share.
+    static let minPieces = 4
+    /// Most groups of pieces the kernel gradient sums separately.
+    static let maxGroups = 8
+
+    /// The fixed pieces of output rows 0..<rows: consecutive ranges of equal length (the last
+    /// may be shorter), each at most the chunk budget of columns; they depend on the shapes only.
+    static func pieces(_ rows: Int, _ g: WindowGeometry, channels c: Int) -> [Range<Int>] {
+        let budget = Im2Col.rowsPerChunk(g, channels: c, budget: chunkBudget)
+        let per = Swift.max(1, Swift.min(budget, (rows + minPieces - 1) / minPieces))
+        return stride(from: 0, to: rows, by: per).map { $0..<Swift.min(rows, $0 + per) }
     }
 
     /// Calls `body(chunkRows, cols)` for consecutive chunks of `rows`, with a column buffer
@@ -65,27 +83,28 @@ enum Conv2DKernels {
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * ow * f)
-        let blocks = blocks(n, g)
-        let inside = blocks.count == 1  // parallel inside each step instead of across blocks
+        let pieces = pieces(n * g.outputHeight, g, channels: c)
+        let colsCount = (pieces.first?.count ?? 0) * ow * kk
         let biasScalars = bias?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
                 biasScalars.withUnsafeBufferPointer { pb in
                     out.withUnsafeMutableBufferPointer { po in
                         let box = UncheckedSendableBox(value: (px, pk, po, pb))
-                        Parallel.forEach(blocks.count) { b in
+                        Parallel.forEach(pieces.count) { i in
                             let (px, pk, po, pb) = box.value
                             guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
-                            chunks(blocks[b], g, channels: c) { rows, cols in
-                                let m = rows.count * ow
-                                let y = op + rows.lowerBound * ow * f
-                                // (An empty array may still have a base address: ask `bias` itself.)
-                                let bp = bias == nil ? nil : pb.baseAddress
-                                if let bp { fillRows(y, rows: m, f, with: bp) }
-                                Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
-                                gemm(inside, m, f, kk, cols, false, kp, false, y, beta: bp == nil ? 0 : 1)
-                                if relu { reluInPlace(y, m * f) }
-                            }
+                            let rows = pieces[i]
+                            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
+                            defer { cols.deallocate() }
+                            let m = rows.count * ow
+                            let y = op + rows.lowerBound * ow * f
+                            // (An empty array may still have a base address: ask `bias` itself.)
+                            let bp = bias == nil ? nil : pb.baseAddress
+                            if let bp { fillRows(y, rows: m, f, with: bp) }
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
+                            gemm(false, m, f, kk, cols, false, kp, false, y, beta: bp == nil ? 0 : 1)
+                            if relu { reluInPlace(y, m * f) }
                         }
                     }
                 }
@@ -197,30 +216,46 @@ enum Conv2DKernels {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        let blocks = blocks(n, g)
-        let inside = blocks.count == 1
-        var partial = [Float](repeating: 0, count: blocks.count * kk * f)
+        let pieces = pieces(n * g.outputHeight, g, channels: c)
+        let colsCount = (pieces.first?.count ?? 0) * ow * kk
+        let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
+        let size = kk * f
+        var partial = LargeArray.uninitializedFloats(groups * size)
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
                 partial.withUnsafeMutableBufferPointer { pp in
                     let box = UncheckedSendableBox(value: (px, pdy, pp))
-                    Parallel.forEach(blocks.count) { b in
+                    Parallel.forEach(groups) { j in
                         let (px, pdy, pp) = box.value
                         guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
-                        let dk = pk + b * kk * f
-                        chunks(blocks[b], g, channels: c) { rows, cols in
-                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
-                            let beta: Float = rows.lowerBound == blocks[b].lowerBound ? 0 : 1
-                            gemm(inside, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
+                        let dk = pk + j * size
+                        let mine = (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups)
+                        if mine.isEmpty { dk.initialize(repeating: 0, count: size); return }
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
+                        defer { cols.deallocate() }
+                        for i in mine {
+                            let rows = pieces[i]
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
+                            let beta: Float = i == mine.lowerBound ? 0 : 1
+                            gemm(false, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
                         }
                     }
                 }
             }
         }
-        // Blocks are added in order.
-        var dk = Array(partial[0..<(kk * f)])
-        for b in 1..<Swift.max(blocks.count, 1) {
-            for i in 0..<(kk * f) { dk[i] += partial[b * kk * f + i] }
+        // Groups are added in order (each element the same way, so any split over cores).
+        let dk: [Float] = partial.withUnsafeBufferPointer { pp in
+            LargeArray.make(size) { (out: UnsafeMutablePointer<Float>) in
+                let box = UncheckedSendableBox(value: (pp, out))
+                Parallel.forRanges(size, minimumChunk: 1 << 15) { r in
+                    let (pp, out) = box.value
+                    for i in r {
+                        var v = pp[i]
+                        for j in 1..<groups { v += pp[j * size + i] }
+                        out[i] = v
+                    }
+                }
+            }
         }
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }

@@ -49,6 +49,9 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         // Thin first layers: few values per window (KH*KW*C <= 32), filters in multiples of 8.
         ConvCase(n: 3, h: 9, w: 8, c: 3, kh: 3, kw: 3, f: 16, stride: (2, 1), dilation: (1, 2), padding: .same),
         ConvCase(n: 1, h: 6, w: 7, c: 2, kh: 2, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 0, bottom: 2, left: 1, right: 0)),
+        // Thin first layers as in the tutorial model (1 and 3 channels, 32 and 40 filters).
+        ConvCase(n: 3, h: 28, w: 28, c: 1, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
+        ConvCase(n: 2, h: 23, w: 30, c: 3, kh: 3, kw: 3, f: 40, stride: (1, 1), dilation: (1, 1), padding: .same),
         // Large enough that sgemm splits the product across cores.
         ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
