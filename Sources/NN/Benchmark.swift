@@ -79,8 +79,8 @@ public enum Benchmark {
     }
 
     /// Where a training step's time goes: forward and forward+backward of every layer of
-    /// `model` in isolation at batch `batch` (conv layers split into conv+bias and their
-    /// activation), plus one optimizer update. Backward skips the input gradient of the first
+    /// `model` in isolation at batch `batch` (conv layers with a fused ReLU as one part, others
+    /// split into conv+bias and their activation), plus one optimizer update. Backward skips the input gradient of the first
     /// layer, as training does.
     public static func breakdown<O: Optimizer>(of model: Sequential, batch: Int = 32, optimizer: O,
                                                repeats: Int = 2) throws(NNError) -> [Row] {
@@ -91,7 +91,10 @@ public enum Benchmark {
                 guard let f = l.layer as? any ForwardLayer else { continue }
                 let x = Tensor<Float>.random(shape: [batch] + l.inputShape, seed: UInt64(200 + i))
                 var parts: [(String, any ForwardLayer, [Int])] = [(l.name, f, l.inputShape)]
-                if let c = l.layer as? Conv2D, c.activation != .linear {
+                if let c = l.layer as? Conv2D, c.activation == .relu {
+                    // ReLU is fused into the convolution: timed as one part, as it runs.
+                    parts = [("\(l.name) conv+relu", f, l.inputShape)]
+                } else if let c = l.layer as? Conv2D, c.activation != .linear {
                     let bare = Conv2D(c.filters, kernelSize: c.kernelSize, strides: c.strides, padding: c.padding,
                                       dilation: c.dilation, activation: .linear, useBias: c.useBias)
                     parts = [("\(l.name) conv", bare, l.inputShape), ("\(l.name) \(c.activation)", Activation(c.activation), l.outputShape)]

@@ -30,8 +30,11 @@ extension ActivationFunction {
 
 extension Conv2D: ForwardLayer {
     public func forward(_ x: Variable, parameters p: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
-        let y = try tape.conv2d(x, p[0], bias: useBias ? p[1] : nil, stride: strides, padding: padding, dilation: dilation)
-        return try activation.apply(y, tape: tape)
+        // ReLU is fused into the convolution: one pass over the output instead of two.
+        let fused = activation == .relu
+        let y = try tape.conv2d(x, p[0], bias: useBias ? p[1] : nil, stride: strides, padding: padding, dilation: dilation,
+                                relu: fused)
+        return fused ? y : try activation.apply(y, tape: tape)
     }
 }
 

@@ -8,12 +8,16 @@
 ///                     at stride 1 with 16+ channels, a forward convolution of dy instead
 /// - kernel gradient:  dK = sum over chunks cols[chunk]^T (KK,M) * dy[chunk] (M,F)
 ///
-/// A batch is cut into `parts` (2) fixed blocks of images, each run start to finish (pack,
-/// GEMM, unpack) by one thread with single-threaded OpenBLAS, in chunks of output rows small
-/// enough (2 MB of columns) that packed columns are still in that core's cache when used.
-/// The kernel gradient adds the blocks' partial sums in block order. Nothing depends on
-/// thread timing or on the number of cores: results are reproducible bit for bit. A single
-/// image is one block with every step parallel inside. Tested against the plain loops in
+/// The forward pass (and so the stride-1 input gradient) cuts the output rows of the batch
+/// into fixed pieces (at most 2 MB of columns each, and at least `minPieces` when there are
+/// enough rows); each piece is packed and multiplied start to finish by one thread with
+/// single-threaded OpenBLAS, and the pieces are handed to the cores as they come free, so a
+/// core slowed by other work leaves its share to the other one. Each output row is computed
+/// the same way whichever thread takes it. The kernel gradient sums up to 8 fixed groups of
+/// consecutive pieces, each in piece order (also handed out as cores come free), then adds
+/// the groups in order. The col2im input gradient cuts a batch into `parts` (2) fixed blocks
+/// of images, each run by one thread. Nothing depends on thread timing or on the number of
+/// cores: results are reproducible bit for bit. Tested against the plain loops in
 /// `conv2dReference`, `conv2dTransposeReference` and `conv2dKernelGradientReference`
 /// (Float within 1e-5 * (terms summed) of them, for |x|, |k| < 1).
 enum Conv2DKernels {
@@ -27,6 +31,20 @@ enum Conv2DKernels {
     static func blocks(_ n: Int, _ g: WindowGeometry) -> [Range<Int>] {
         let p = n >= parts ? parts : 1
         return (0..<p).map { (n * $0 / p * g.outputHeight)..<(n * ($0 + 1) / p * g.outputHeight) }
+    }
+
+    /// The fewest pieces the forward pass and the kernel gradient cut a batch into (when it
+    /// has that many output rows), so that both cores have work to share.
+    static let minPieces = 4
+    /// Most groups of pieces the kernel gradient sums separately.
+    static let maxGroups = 8
+
+    /// The fixed pieces of output rows 0..<rows: consecutive ranges of equal length (the last
+    /// may be shorter), each at most the chunk budget of columns; they depend on the shapes only.
+    static func pieces(_ rows: Int, _ g: WindowGeometry, channels c: Int) -> [Range<Int>] {
+        let budget = Im2Col.rowsPerChunk(g, channels: c, budget: chunkBudget)
+        let per = Swift.max(1, Swift.min(budget, (rows + minPieces - 1) / minPieces))
+        return stride(from: 0, to: rows, by: per).map { $0..<Swift.min(rows, $0 + per) }
     }
 
     /// Calls `body(chunkRows, cols)` for consecutive chunks of `rows`, with a column buffer
@@ -56,38 +74,70 @@ enum Conv2DKernels {
         }
     }
 
-    /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F).
-    static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry) -> Tensor<Float> {
+    /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F); with `relu`,
+    /// max(y, 0) of that. Each chunk of output rows starts as copies of the bias, the GEMM adds
+    /// its product (bias + product, one rounding), and ReLU follows while the chunk is in cache.
+    static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry,
+                        relu: Bool = false) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * ow * f)
-        let blocks = blocks(n, g)
-        let inside = blocks.count == 1  // parallel inside each step instead of across blocks
+        let pieces = pieces(n * g.outputHeight, g, channels: c)
+        let colsCount = (pieces.first?.count ?? 0) * ow * kk
+        let biasScalars = bias?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
-                out.withUnsafeMutableBufferPointer { po in
-                    let box = UncheckedSendableBox(value: (px, pk, po, bias))
-                    Parallel.forEach(blocks.count) { b in
-                        let (px, pk, po, bias) = box.value
-                        guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
-                        chunks(blocks[b], g, channels: c) { rows, cols in
+                biasScalars.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { po in
+                        let box = UncheckedSendableBox(value: (px, pk, po, pb))
+                        Parallel.forEach(pieces.count) { i in
+                            let (px, pk, po, pb) = box.value
+                            guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
+                            let rows = pieces[i]
+                            let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
+                            defer { cols.deallocate() }
                             let m = rows.count * ow
                             let y = op + rows.lowerBound * ow * f
-                            if let bias {
-                                bias.scalars.withUnsafeBufferPointer { pb in
-                                    guard let bp = pb.baseAddress else { return }
-                                    for r in 0..<m { (y + r * f).update(from: bp, count: f) }
-                                }
-                            }
-                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
-                            gemm(inside, m, f, kk, cols, false, kp, false, y, beta: bias == nil ? 0 : 1)
+                            // (An empty array may still have a base address: ask `bias` itself.)
+                            let bp = bias == nil ? nil : pb.baseAddress
+                            if let bp { fillRows(y, rows: m, f, with: bp) }
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
+                            gemm(false, m, f, kk, cols, false, kp, false, y, beta: bp == nil ? 0 : 1)
+                            if relu { reluInPlace(y, m * f) }
                         }
                     }
                 }
             }
         }
         return Tensor(shape: [n, g.outputHeight, ow, f], scalars: out)
+    }
+
+    /// Every row of y (rows, F) set to `bias` (F): the GEMM then adds its product (beta 1),
+    /// which gives bias + product as one rounding.
+    static func fillRows(_ y: UnsafeMutablePointer<Float>, rows m: Int, _ f: Int, with bias: UnsafePointer<Float>) {
+        if m == 0 { return }
+        Im2Col.copy(bias, to: y, f)
+        // Doubling copies from the rows already written: few calls, each one long.
+        var done = 1
+        while done < m {
+            let n = Swift.min(done, m - done)
+            (y + done * f).update(from: y, count: n * f)
+            done += n
+        }
+    }
+
+    /// max(y, 0) in place (as `Swift.max(y, 0)`: NaN stays NaN, -0 becomes +0), four at a time.
+    static func reluInPlace(_ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        let raw = UnsafeMutableRawPointer(y)
+        var i = 0
+        while i + 4 <= count {
+            var v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self)
+            v.replace(with: 0, where: v .<= 0)
+            raw.storeBytes(of: v, toByteOffset: i * 4, as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count { y[i] = Swift.max(y[i], 0); i += 1 }
     }
 
     /// The adjoint of `forward` in x: dy (N,OH,OW,F), kernel (KH,KW,C,F) -> dx (N,H,W,C).
@@ -119,10 +169,16 @@ enum Conv2DKernels {
     /// (KH,KW,C,F) -> (KH,KW,F,C) with both spatial axes reversed.
     static func rotatedKernel(_ k: Tensor<Float>) -> Tensor<Float> {
         let (kh, kw, c, f) = (k.shape[0], k.shape[1], k.shape[2], k.shape[3])
-        var out = [Float](repeating: 0, count: k.count)
-        for ky in 0..<kh { for kx in 0..<kw { for ch in 0..<c { for fi in 0..<f {
-            out[(((kh - 1 - ky) * kw + (kw - 1 - kx)) * f + fi) * c + ch] = k.scalars[((ky * kw + kx) * c + ch) * f + fi]
-        } } } }
+        let out: [Float] = k.scalars.withUnsafeBufferPointer { src in
+            LargeArray.make(k.count) { (dst: UnsafeMutablePointer<Float>) in
+                guard let s = src.baseAddress else { return }
+                for ky in 0..<kh { for kx in 0..<kw {
+                    let from = s + (ky * kw + kx) * c * f
+                    let to = dst + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * f * c
+                    for ch in 0..<c { for fi in 0..<f { to[fi * c + ch] = from[ch * f + fi] } }
+                } }
+            }
+        }
         return Tensor(shape: [kh, kw, f, c], scalars: out)
     }
 
@@ -160,30 +216,46 @@ enum Conv2DKernels {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
-        let blocks = blocks(n, g)
-        let inside = blocks.count == 1
-        var partial = [Float](repeating: 0, count: blocks.count * kk * f)
+        let pieces = pieces(n * g.outputHeight, g, channels: c)
+        let colsCount = (pieces.first?.count ?? 0) * ow * kk
+        let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
+        let size = kk * f
+        var partial = LargeArray.uninitializedFloats(groups * size)
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
                 partial.withUnsafeMutableBufferPointer { pp in
                     let box = UncheckedSendableBox(value: (px, pdy, pp))
-                    Parallel.forEach(blocks.count) { b in
+                    Parallel.forEach(groups) { j in
                         let (px, pdy, pp) = box.value
                         guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
-                        let dk = pk + b * kk * f
-                        chunks(blocks[b], g, channels: c) { rows, cols in
-                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: inside)
-                            let beta: Float = rows.lowerBound == blocks[b].lowerBound ? 0 : 1
-                            gemm(inside, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
+                        let dk = pk + j * size
+                        let mine = (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups)
+                        if mine.isEmpty { dk.initialize(repeating: 0, count: size); return }
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
+                        defer { cols.deallocate() }
+                        for i in mine {
+                            let rows = pieces[i]
+                            Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
+                            let beta: Float = i == mine.lowerBound ? 0 : 1
+                            gemm(false, kk, f, rows.count * ow, cols, true, dyp + rows.lowerBound * ow * f, false, dk, beta: beta)
                         }
                     }
                 }
             }
         }
-        // Blocks are added in order.
-        var dk = Array(partial[0..<(kk * f)])
-        for b in 1..<Swift.max(blocks.count, 1) {
-            for i in 0..<(kk * f) { dk[i] += partial[b * kk * f + i] }
+        // Groups are added in order (each element the same way, so any split over cores).
+        let dk: [Float] = partial.withUnsafeBufferPointer { pp in
+            LargeArray.make(size) { (out: UnsafeMutablePointer<Float>) in
+                let box = UncheckedSendableBox(value: (pp, out))
+                Parallel.forRanges(size, minimumChunk: 1 << 15) { r in
+                    let (pp, out) = box.value
+                    for i in r {
+                        var v = pp[i]
+                        for j in 1..<groups { v += pp[j * size + i] }
+                        out[i] = v
+                    }
+                }
+            }
         }
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }
@@ -194,41 +266,78 @@ enum Conv2DKernels {
     /// blocks in order, so the result does not depend on cores. Within 1e-6 relative of a
     /// Double sum for rows of similar size.
     static func biasGradient(_ dy: Tensor<Float>) -> Tensor<Float> {
+        biasGradient(dy, reluOutput: nil).bias
+    }
+
+    /// `biasGradient` of dy masked by ReLU's output y (dy where y > 0, else 0, as
+    /// `LargeArray.reluGradient`), and that masked dy, in one pass: the same bits as
+    /// `biasGradient(reluGradient(dy, y))`. Without y, the masked dy is dy itself.
+    static func biasGradient(_ dy: Tensor<Float>, reluOutput y: Tensor<Float>?) -> (bias: Tensor<Float>, masked: Tensor<Float>) {
         let f = Swift.max(dy.shape.last ?? 1, 1)
         let rows = dy.count / f
         let blocks = 8, run = 256
         var partial = [Double](repeating: 0, count: blocks * f)
+        var masked = y == nil ? [] : LargeArray.uninitializedFloats(dy.count)
+        let ys = y?.scalars ?? []
+        precondition(y == nil || ys.count == dy.count, "bias gradient: mask of \(ys.count) for \(dy.count) elements")
         dy.scalars.withUnsafeBufferPointer { p in
-            partial.withUnsafeMutableBufferPointer { q in
-                let box = UncheckedSendableBox(value: (p, q))
-                Parallel.forEach(blocks) { blk in
-                    let (p, q) = box.value
-                    guard let raw = UnsafeRawPointer(p.baseAddress) else { return }
-                    var r = rows * blk / blocks
-                    let end = rows * (blk + 1) / blocks
-                    var sums = [Float](repeating: 0, count: f)
-                    while r < end {
-                        let stop = Swift.min(end, r + run)
-                        if f % 8 == 0 {
+            ys.withUnsafeBufferPointer { py in
+                masked.withUnsafeMutableBufferPointer { pm in
+                    partial.withUnsafeMutableBufferPointer { q in
+                        let box = UncheckedSendableBox(value: (p, py, pm, q))
+                        // (An empty array may still have a base address: ask y itself.)
+                        let mask = y != nil
+                        Parallel.forEach(blocks) { blk in
+                            let (p, py, pm, q) = box.value
+                            guard let raw = UnsafeRawPointer(p.baseAddress) else { return }
+                            let (yr, mr) = (UnsafeRawPointer(py.baseAddress), UnsafeMutableRawPointer(pm.baseAddress))
+                            var r = rows * blk / blocks
+                            let end = rows * (blk + 1) / blocks
+                            var sums = [Float](repeating: 0, count: f)
                             var lanes = [SIMD8<Float>](repeating: .zero, count: f / 8)
-                            for row in r..<stop {
-                                for l in 0..<(f / 8) {
-                                    lanes[l] += raw.loadUnaligned(fromByteOffset: (row * f + l * 8) * 4, as: SIMD8<Float>.self)
+                            while r < end {
+                                let stop = Swift.min(end, r + run)
+                                if f % 8 == 0, let yr, let mr, mask {
+                                    for l in 0..<(f / 8) { lanes[l] = .zero }
+                                    for row in r..<stop {
+                                        for l in 0..<(f / 8) {
+                                            let o = (row * f + l * 8) * 4
+                                            let gv = raw.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                                            let yv = yr.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                                            let v = gv.replacing(with: 0, where: yv .<= 0)
+                                            mr.storeBytes(of: v, toByteOffset: o, as: SIMD8<Float>.self)
+                                            lanes[l] += v
+                                        }
+                                    }
+                                    for l in 0..<(f / 8) { for e in 0..<8 { sums[l * 8 + e] = lanes[l][e] } }
+                                } else if f % 8 == 0 {
+                                    for l in 0..<(f / 8) { lanes[l] = .zero }
+                                    for row in r..<stop {
+                                        for l in 0..<(f / 8) {
+                                            lanes[l] += raw.loadUnaligned(fromByteOffset: (row * f + l * 8) * 4, as: SIMD8<Float>.self)
+                                        }
+                                    }
+                                    for l in 0..<(f / 8) { for e in 0..<8 { sums[l * 8 + e] = lanes[l][e] } }
+                                } else {
+                                    for j in 0..<f { sums[j] = 0 }
+                                    for row in r..<stop {
+                                        for j in 0..<f {
+                                            var v = p[row * f + j]
+                                            if mask { v = py[row * f + j] <= 0 ? 0 : v; pm[row * f + j] = v }
+                                            sums[j] += v
+                                        }
+                                    }
                                 }
+                                for j in 0..<f { q[blk * f + j] += Double(sums[j]) }
+                                r = stop
                             }
-                            for l in 0..<(f / 8) { for e in 0..<8 { sums[l * 8 + e] = lanes[l][e] } }
-                        } else {
-                            for j in 0..<f { sums[j] = 0 }
-                            for row in r..<stop { for j in 0..<f { sums[j] += p[row * f + j] } }
                         }
-                        for j in 0..<f { q[blk * f + j] += Double(sums[j]) }
-                        r = stop
                     }
                 }
             }
         }
         var db = [Double](repeating: 0, count: f)
         for blk in 0..<blocks { for j in 0..<f { db[j] += partial[blk * f + j] } }
-        return Tensor(shape: [f], scalars: db.map { Float($0) })
+        return (Tensor(shape: [f], scalars: db.map { Float($0) }), y == nil ? dy : Tensor(shape: dy.shape, scalars: masked))
     }
 }

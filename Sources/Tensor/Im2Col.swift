@@ -31,7 +31,7 @@ enum Im2Col {
                         let firstX = g.inputColumn(ox, 0), lastX = g.inputColumn(ox, kw - 1)
                         if g.dilationX == 1 && firstX >= 0 && lastX < w {
                             // The whole window row is inside: one contiguous run of KW*C floats.
-                            dst.update(from: rowBase + firstX * c, count: kw * c)
+                            copy(rowBase + firstX * c, to: dst, kw * c)
                             dst += kw * c
                             continue
                         }
@@ -40,7 +40,7 @@ enum Im2Col {
                             if ix < 0 || ix >= w {
                                 dst.update(repeating: 0, count: c)
                             } else {
-                                dst.update(from: rowBase + ix * c, count: c)
+                                copy(rowBase + ix * c, to: dst, c)
                             }
                             dst += c
                         }
@@ -48,6 +48,22 @@ enum Im2Col {
                 }
             }
         }
+    }
+
+    /// Copies `count` floats; short runs (thin inputs: 3 floats for a 3-wide window on one
+    /// channel) inline, four at a time, instead of a `memmove` call each.
+    @inline(__always) static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count >= 64 {
+            dst.update(from: src, count: count)
+            return
+        }
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        var i = 0
+        while i + 4 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self), toByteOffset: i * 4, as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count { dst[i] = src[i]; i += 1 }
     }
 
     /// Adds `cols` (rows.count*OW, KH*KW*C) for output rows `rows` back into `dx` (N,H,W,C),

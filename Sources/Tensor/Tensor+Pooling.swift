@@ -147,16 +147,20 @@ extension Tensor where Scalar == Float {
     /// Gradient of max pooling: each output's gradient goes to the input cell that won.
     /// dy (N,OH,OW,C) and the winners' flat indices -> dx of `inputShape`.
     static func maxPoolGradient(_ dy: Tensor<Float>, indices: [Int32], inputShape: [Int]) -> Tensor<Float> {
-        var dx = LargeArray.zeros(inputShape.reduce(1, *))
+        var dx = LargeArray.uninitializedFloats(inputShape.reduce(1, *))
         let n = inputShape[0], perImage = dy.count / Swift.max(n, 1)
+        let inputPerImage = inputShape.dropFirst().reduce(1, *)
         dx.withUnsafeMutableBufferPointer { pdx in
             dy.scalars.withUnsafeBufferPointer { pdy in
                 indices.withUnsafeBufferPointer { pi in
-                    // Winners of image b lie in image b, so images can be summed in parallel.
+                    // Winners of image b lie in image b, so images can be summed in parallel;
+                    // each image's gradient is zeroed right before its sums (still in cache).
                     let box = UncheckedSendableBox(value: (pdx, pdy, pi))
-                    Parallel.forEach(n) { b in
+                    Parallel.forRanges(n) { images in
                         let (dx, dy, idx) = box.value
-                        for o in (b * perImage)..<((b + 1) * perImage) { dx[Int(idx[o])] += dy[o] }
+                        guard let d = dx.baseAddress else { return }
+                        (d + images.lowerBound * inputPerImage).initialize(repeating: 0, count: images.count * inputPerImage)
+                        for o in (images.lowerBound * perImage)..<(images.upperBound * perImage) { d[Int(idx[o])] += dy[o] }
                     }
                 }
             }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Tensor
-import NN
+@testable import NN
 
 /// One weight tensor [w0, w1] with the gradient sequence applied step by step.
 func run<O: Optimizer>(_ o: inout O, start: [Float], gradients: [[Float]]) throws -> [Float] {
@@ -61,4 +61,36 @@ let gradientSteps: [[Float]] = [[0.5, -2], [0.25, -1], [-0.5, 3]]
     var o = Adam()
     var w = ModelWeights(tensors: [[Tensor(repeating: 0, shape: [2])]])
     #expect(throws: NNError.self) { try o.step(&w, gradients: [[Tensor(repeating: 0, shape: [3])]]) }
+}
+
+@Test func adamVectorUpdateIsTheReferenceLoopBitForBit() throws {
+    let n = 1003  // not a multiple of 8: the tail runs the plain loop
+    let g = Tensor<Float>.random(shape: [n], seed: 41).scalars.map { $0 - 0.5 }
+    let start = Tensor<Float>.random(shape: [n], seed: 42).scalars
+    var m0 = Tensor<Float>.random(shape: [n], seed: 43).scalars.map { $0 * 0.1 }
+    var v0 = Tensor<Float>.random(shape: [n], seed: 44).scalars.map { $0 * 0.01 }
+    var (m1, v1, w0, w1, gg) = (m0, v0, start, start, g)
+    func step(_ m: inout [Float], _ v: inout [Float], _ w: inout [Float], vector: Bool) {
+        m.withUnsafeMutableBufferPointer { pm in
+            v.withUnsafeMutableBufferPointer { pv in
+                w.withUnsafeMutableBufferPointer { pw in
+                    gg.withUnsafeMutableBufferPointer { pg in
+                        let args = (Pointer(pm.baseAddress), Pointer(pv.baseAddress), Pointer(pw.baseAddress), Pointer(pg.baseAddress))
+                        if vector {
+                            Adam.update(0..<n, args.0, args.1, args.2, args.3, 0.9, 0.999, 0.00123, 1e-7)
+                        } else {
+                            Adam.updateReference(0..<n, args.0, args.1, args.2, args.3, 0.9, 0.999, 0.00123, 1e-7)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for _ in 0..<3 {
+        step(&m0, &v0, &w0, vector: true)
+        step(&m1, &v1, &w1, vector: false)
+    }
+    #expect(w0.map(\.bitPattern) == w1.map(\.bitPattern))
+    #expect(m0.map(\.bitPattern) == m1.map(\.bitPattern))
+    #expect(v0.map(\.bitPattern) == v1.map(\.bitPattern))
 }

@@ -49,6 +49,9 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         // Thin first layers: few values per window (KH*KW*C <= 32), filters in multiples of 8.
         ConvCase(n: 3, h: 9, w: 8, c: 3, kh: 3, kw: 3, f: 16, stride: (2, 1), dilation: (1, 2), padding: .same),
         ConvCase(n: 1, h: 6, w: 7, c: 2, kh: 2, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 0, bottom: 2, left: 1, right: 0)),
+        // Thin first layers as in the tutorial model (1 and 3 channels, 32 and 40 filters).
+        ConvCase(n: 3, h: 28, w: 28, c: 1, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
+        ConvCase(n: 2, h: 23, w: 30, c: 3, kh: 3, kw: 3, f: 40, stride: (1, 1), dilation: (1, 1), padding: .same),
         // Large enough that sgemm splits the product across cores.
         ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
@@ -170,6 +173,18 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         // Float runs of 256 values in [-1, 1): within 256 * 2^-24 * 2 each, far below 1e-4.
         #expect(maxAbsDifference(db.scalars, expected) < 1e-4)
     }
+
+    /// Masking by ReLU's output in the same pass gives the bits of the two passes.
+    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func maskedMatchesTwoPasses(_ shape: [Int]) {
+        let dy = randomTensor(shape, seed: 62)
+        let y = randomTensor(shape, seed: 63).relu()  // about half exact zeros
+        let (db, masked) = Conv2DKernels.biasGradient(dy, reluOutput: y)
+        let plain = LargeArray.reluGradient(dy.scalars, y.scalars)
+        #expect(masked.shape == dy.shape)
+        #expect(masked.scalars.map(\.bitPattern) == plain.map(\.bitPattern))
+        let expected = Conv2DKernels.biasGradient(Tensor(shape: shape, scalars: plain))
+        #expect(db.scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern))
+    }
 }
 
 @Suite struct DeterminismTests {
@@ -186,5 +201,53 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         }
         let first = try run()
         for _ in 0..<3 { #expect(try run() == first) }
+    }
+}
+
+@Suite struct FusedConvReLUTests {
+    /// The fused conv + ReLU gives the same bits as ReLU after the unfused convolution, and
+    /// stays within the reference's tolerance of relu(conv2dReference).
+    @Test(arguments: ConvCase.all) func fusedForwardMatchesUnfused(_ t: ConvCase) throws {
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 31)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 32)
+        let bias = randomTensor([t.f], seed: 33)
+        let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                                   stride: t.stride, dilation: t.dilation, padding: t.padding)
+        for b in [bias, nil] {
+            let fused = Conv2DKernels.forward(x, k, bias: b, g, relu: true)
+            let plain = Conv2DKernels.forward(x, k, bias: b, g).relu()
+            #expect(fused.scalars.map(\.bitPattern) == plain.scalars.map(\.bitPattern))
+            let r = try x.conv2dReference(k, bias: b, stride: t.stride, padding: t.padding, dilation: t.dilation).relu()
+            #expect(maxAbsDifference(fused.scalars, r.scalars.map(Double.init)) < 1e-5 * Double(t.kh * t.kw * t.c + 1))
+        }
+    }
+
+    /// The fused node's gradients are the same bits as those of relu(conv2d(...)).
+    @Test(arguments: ConvCase.all) func fusedGradientsMatchUnfused(_ t: ConvCase) throws {
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 34)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 35)
+        let bias = randomTensor([t.f], seed: 36)
+        func grads(_ fused: Bool) throws -> [[UInt32]] {
+            let tape = Tape()
+            let (xv, kv, bv) = (tape.variable(x), tape.variable(k), tape.variable(bias))
+            let y = fused
+                ? try tape.conv2d(xv, kv, bias: bv, stride: t.stride, padding: t.padding, dilation: t.dilation, relu: true)
+                : try tape.relu(tape.conv2d(xv, kv, bias: bv, stride: t.stride, padding: t.padding, dilation: t.dilation))
+            let r = randomTensor(y.shape, seed: 37)
+            let loss = try tape.sum(tape.multiply(y, tape.constant(r)))
+            return try tape.gradients(of: loss, wrt: [xv, kv, bv]).map { $0.scalars.map(\.bitPattern) }
+        }
+        #expect(try grads(true) == grads(false))
+    }
+
+    @Test func fusedGradientsMatchFiniteDifferences() throws {
+        // |conv| < 8 * 0.1 and biases of +1 and -1: every output stays clear of ReLU's kink
+        // under the ±1e-2 moves, one filter always on and one always off.
+        let x = randomTensor([2, 5, 5, 2], seed: 38)
+        let k = Tensor(shape: [2, 2, 2, 2], scalars: randomTensor([2, 2, 2, 2], seed: 39).scalars.map { $0 * 0.1 })
+        let b = Tensor<Float>(shape: [2], scalars: [1, -1])
+        try checkGradients([x, k, b]) { (t, v) throws(TensorError) in
+            try t.conv2d(v[0], v[1], bias: v[2], padding: .same, relu: true)
+        }
     }
 }

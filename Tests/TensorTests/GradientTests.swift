@@ -77,6 +77,9 @@ import Testing
         ConvCase(n: 2, h: 5, w: 4, c: 2, kh: 3, kw: 2, f: 3, stride: (2, 1), dilation: (1, 1), padding: .same),
         ConvCase(n: 1, h: 6, w: 6, c: 2, kh: 2, kw: 2, f: 2, stride: (2, 2), dilation: (2, 1), padding: .explicit(top: 1, bottom: 0, left: 0, right: 2)),
         ConvCase(n: 2, h: 5, w: 5, c: 1, kh: 3, kw: 3, f: 2, stride: (1, 2), dilation: (2, 2), padding: .same),
+        // Thin windows (few values per window) with filters in multiples of 8.
+        ConvCase(n: 2, h: 4, w: 5, c: 1, kh: 3, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .same),
+        ConvCase(n: 1, h: 5, w: 4, c: 3, kh: 2, kw: 2, f: 8, stride: (2, 1), dilation: (1, 1), padding: .valid),
     ]
 
     /// Seeded random cases: shapes, strides, dilations and every padding kind drawn at random

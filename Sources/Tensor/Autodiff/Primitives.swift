@@ -14,6 +14,7 @@ import Foundation
 /// | divide(a, b)       | a / b                            | da = unbroadcast(g/b), db = -unbroadcast(g*a/b^2)   |
 /// | matmul(A, B)       | A B (2-D)                        | dA = g B^T, dB = A^T g                              |
 /// | conv2d(x, K, b)    | im2col(x) K + b                  | dx = col2im(g K^T), dK = im2col(x)^T g, db = sum g  |
+/// |  ... fused ReLU    | max(im2col(x) K + b, 0)          | the same with g * (y > 0) for g                     |
 /// | conv2dTranspose    | col2im(y K^T)                    | dy = conv2d(g, K), dK = im2col(g)^T y               |
 /// | maxPool            | window max                       | g routed to the winning cell                        |
 /// | avgPool            | window mean over real cells      | g shared equally by the window's real cells         |
@@ -35,7 +36,7 @@ enum Primitive {
     case multiply(Tensor<Float>, Tensor<Float>)
     case divide(Tensor<Float>, Tensor<Float>)
     case matmul(Tensor<Float>, Tensor<Float>)
-    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry)
+    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry, reluOutput: Tensor<Float>?)
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
     case maxPool(indices: [Int32], inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
@@ -72,10 +73,17 @@ enum Primitive {
         case let .matmul(a, b):
             return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
                     want(1) ? GEMM.product(a, g, transposeA: true) : none]
-        case let .conv2d(x, k, hasBias, geometry):
+        case let .conv2d(x, k, hasBias, geometry, reluOutput):
+            // A fused ReLU masks g first; with a bias, in the same pass as the bias gradient.
+            var g = g, db = none
+            if hasBias && want(2) {
+                (db, g) = Conv2DKernels.biasGradient(g, reluOutput: reluOutput)
+            } else if let y = reluOutput {
+                g = Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, y.scalars))
+            }
             var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none,
                        want(1) ? Conv2DKernels.kernelGradient(x, g, geometry) : none]
-            if hasBias { out.append(want(2) ? Conv2DKernels.biasGradient(g) : none) }
+            if hasBias { out.append(db) }
             return out
         case let .conv2dTranspose(y, k, geometry):
             return [want(0) ? Conv2DKernels.forward(g, k, bias: nil, geometry) : none,

@@ -39,8 +39,12 @@ extension Tape {
 
     /// conv2d of an image (H,W,C) or batch (N,H,W,C) with kernel (KH,KW,C,F) and optional
     /// bias (F); a plane (H,W) with kernel (KH,KW). See `Tensor.conv2d`.
+    ///
+    /// `relu` fuses max(y, 0) into the convolution (one node, the same values and gradients
+    /// as `relu(conv2d(...))`): applied to each output chunk while it is in cache, and its
+    /// gradient mask applied before the convolution's own backward pass.
     public func conv2d(_ x: Variable, _ kernel: Variable, bias: Variable? = nil, stride: (Int, Int) = (1, 1),
-                       padding: Padding = .valid, dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Variable {
+                       padding: Padding = .valid, dilation: (Int, Int) = (1, 1), relu: Bool = false) throws(TensorError) -> Variable {
         try check(x, kernel)
         if let bias { try check(bias) }
         let (xs, ks) = (x.shape, kernel.shape)
@@ -54,9 +58,10 @@ extension Tape {
         }
         let g = try WindowGeometry(inputHeight: x4.shape[1], inputWidth: x4.shape[2], kernelHeight: k4.shape[0],
                                    kernelWidth: k4.shape[1], stride: stride, dilation: dilation, padding: padding)
-        let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g)
+        let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g, relu: relu)
         let inputs = bias.map { [x4, k4, $0] } ?? [x4, k4]
-        let v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g), inputs: inputs, value: y)
+        let v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: relu ? y : nil),
+                       inputs: inputs, value: y)
         switch xs.count {
         case 2: return try reshape(v, [y.shape[1], y.shape[2]])
         case 3: return try reshape(v, Array(y.shape.dropFirst()))
