@@ -1,3 +1,5 @@
+import CBLAS
+
 /// The fast Float convolution kernels: im2col packing plus `cblas_sgemm`, in chunks of output
 /// rows so the column buffer stays in cache.
 ///
@@ -175,10 +177,21 @@ enum Conv2DKernels {
                 for ky in 0..<kh { for kx in 0..<kw {
                     let from = s + (ky * kw + kx) * c * f
                     let to = dst + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * f * c
-                    for ch in 0..<c { for fi in 0..<f { to[fi * c + ch] = from[ch * f + fi] } }
+                    // (C,F) -> (F,C): OpenBLAS' transposing copy (alpha 1: the same values).
+                    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(c), Int32(f), 1, from, Int32(f), to, Int32(c))
                 } }
             }
         }
+        return Tensor(shape: [kh, kw, f, c], scalars: out)
+    }
+
+    /// The plain loop of `rotatedKernel`, its reference.
+    static func rotatedKernelReference(_ k: Tensor<Float>) -> Tensor<Float> {
+        let (kh, kw, c, f) = (k.shape[0], k.shape[1], k.shape[2], k.shape[3])
+        var out = [Float](repeating: 0, count: k.count)
+        for ky in 0..<kh { for kx in 0..<kw { for ch in 0..<c { for fi in 0..<f {
+            out[(((kh - 1 - ky) * kw + (kw - 1 - kx)) * f + fi) * c + ch] = k.scalars[((ky * kw + kx) * c + ch) * f + fi]
+        } } } }
         return Tensor(shape: [kh, kw, f, c], scalars: out)
     }
 
@@ -287,7 +300,7 @@ enum Conv2DKernels {
                         let box = UncheckedSendableBox(value: (p, py, pm, q))
                         // (An empty array may still have a base address: ask y itself.)
                         let mask = y != nil
-                        Parallel.forEach(blocks) { blk in
+                        Parallel.forEach(blocks, work: dy.count) { blk in
                             let (p, py, pm, q) = box.value
                             guard let raw = UnsafeRawPointer(p.baseAddress) else { return }
                             let (yr, mr) = (UnsafeRawPointer(py.baseAddress), UnsafeMutableRawPointer(pm.baseAddress))

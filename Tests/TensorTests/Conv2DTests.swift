@@ -251,3 +251,12 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         }
     }
 }
+
+@Suite struct RotatedKernelTests {
+    @Test(arguments: [[3, 3, 16, 32], [2, 3, 5, 7], [1, 1, 1, 1], [3, 2, 64, 128]]) func matchesPlainLoop(_ shape: [Int]) {
+        let k = randomTensor(shape, seed: 71)
+        let fast = Conv2DKernels.rotatedKernel(k), slow = Conv2DKernels.rotatedKernelReference(k)
+        #expect(fast.shape == [shape[0], shape[1], shape[3], shape[2]])
+        #expect(fast.scalars.map(\.bitPattern) == slow.scalars.map(\.bitPattern))
+    }
+}
