@@ -122,6 +122,12 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let fast = Conv2DKernels.inputGradient(dy, k, g)
         let slow = try dy.conv2dTransposeReference(k, g)
         #expect(maxAbsDifference(fast.scalars, slow.scalars.map(Double.init)) < tolerance)
+        // Both input-gradient paths, whatever the size: the rotated-kernel convolution
+        // (stride 1, 16+ channels) and the col2im scatter.
+        let flipped = Conv2DKernels.inputGradient(dy, k, g, flipMinimumColumns: 0)
+        #expect(maxAbsDifference(flipped.scalars, slow.scalars.map(Double.init)) < tolerance)
+        let scattered = Conv2DKernels.scatterInputGradient(dy, k, g)
+        #expect(maxAbsDifference(scattered.scalars, slow.scalars.map(Double.init)) < tolerance)
         let fastK = Conv2DKernels.kernelGradient(x, dy, g)
         let slowK = try x.conv2dKernelGradientReference(dy, g)
         #expect(maxAbsDifference(fastK.scalars, slowK.scalars.map(Double.init)) < tolerance)
