@@ -6,9 +6,15 @@ import Foundation
 enum Parallel {
     static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Calls `body(i)` for `i` in `0..<n`, concurrently when there is more than one core.
-    static func forEach(_ n: Int, _ body: (Int) -> Void) {
-        if n <= 1 || cores == 1 {
+    /// Below this many elements of work a loop runs on the calling thread: waking the other
+    /// core costs more than it saves.
+    static let smallWork = 1 << 16
+
+    /// Calls `body(i)` for `i` in `0..<n`, concurrently when there is more than one core and
+    /// `work` (elements touched, when the caller knows) is not small. Which thread runs an
+    /// iteration never changes what it computes.
+    static func forEach(_ n: Int, work: Int = Int.max, _ body: (Int) -> Void) {
+        if n <= 1 || cores == 1 || work < smallWork {
             for i in 0..<n { body(i) }
             return
         }

@@ -84,7 +84,9 @@ extension Tensor {
                     // Float with channels in multiples of 8: eight channels at a time, with
                     // vector selects (a branch per element mispredicts half the time).
                     let simd = Scalar.self == Float.self && c % 8 == 0
-                    Parallel.forRanges(shape[0] * oh, minimumChunk: 2) { rows in
+                    // Small inputs on this thread only (waking the other core costs more).
+                    let rows = shape[0] * oh
+                    Parallel.forRanges(rows, minimumChunk: count < Parallel.smallWork ? Swift.max(rows, 1) : 2) { rows in
                         let (x, values, indices) = box.value
                         let (xr, vr, ir) = (UnsafeRawPointer(x.baseAddress), UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(indices))
                         let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
@@ -156,7 +158,7 @@ extension Tensor where Scalar == Float {
                     // Winners of image b lie in image b, so images can be summed in parallel;
                     // each image's gradient is zeroed right before its sums (still in cache).
                     let box = UncheckedSendableBox(value: (pdx, pdy, pi))
-                    Parallel.forRanges(n) { images in
+                    Parallel.forRanges(n, minimumChunk: pdx.count < Parallel.smallWork ? Swift.max(n, 1) : 1) { images in
                         let (dx, dy, idx) = box.value
                         guard let d = dx.baseAddress else { return }
                         (d + images.lowerBound * inputPerImage).initialize(repeating: 0, count: images.count * inputPerImage)

@@ -122,6 +122,12 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let fast = Conv2DKernels.inputGradient(dy, k, g)
         let slow = try dy.conv2dTransposeReference(k, g)
         #expect(maxAbsDifference(fast.scalars, slow.scalars.map(Double.init)) < tolerance)
+        // Both input-gradient paths, whatever the size: the rotated-kernel convolution
+        // (stride 1, 16+ channels) and the col2im scatter.
+        let flipped = Conv2DKernels.inputGradient(dy, k, g, flipMinimumColumns: 0)
+        #expect(maxAbsDifference(flipped.scalars, slow.scalars.map(Double.init)) < tolerance)
+        let scattered = Conv2DKernels.scatterInputGradient(dy, k, g)
+        #expect(maxAbsDifference(scattered.scalars, slow.scalars.map(Double.init)) < tolerance)
         let fastK = Conv2DKernels.kernelGradient(x, dy, g)
         let slowK = try x.conv2dKernelGradientReference(dy, g)
         #expect(maxAbsDifference(fastK.scalars, slowK.scalars.map(Double.init)) < tolerance)
@@ -249,5 +255,14 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         try checkGradients([x, k, b]) { (t, v) throws(TensorError) in
             try t.conv2d(v[0], v[1], bias: v[2], padding: .same, relu: true)
         }
+    }
+}
+
+@Suite struct RotatedKernelTests {
+    @Test(arguments: [[3, 3, 16, 32], [2, 3, 5, 7], [1, 1, 1, 1], [3, 2, 64, 128]]) func matchesPlainLoop(_ shape: [Int]) {
+        let k = randomTensor(shape, seed: 71)
+        let fast = Conv2DKernels.rotatedKernel(k), slow = Conv2DKernels.rotatedKernelReference(k)
+        #expect(fast.shape == [shape[0], shape[1], shape[3], shape[2]])
+        #expect(fast.scalars.map(\.bitPattern) == slow.scalars.map(\.bitPattern))
     }
 }
