@@ -9,6 +9,20 @@ import Testing
         return (e.location.line, e.location.column, e.message, e.hint)
     }
 
+    @Test func unreadableLessonFilesSayWhy() throws {
+        func message(_ path: String) -> String? {
+            do { _ = try LessonDocument(contentsOf: path); return nil } catch { return error.message }
+        }
+        let dir = NSTemporaryDirectory() + "cnnlearn-bad-files-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let binary = dir + "/01-photo.md"
+        FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00]))
+        #expect(message(binary) == "is not UTF-8 text, so not a lesson (Markdown) file")
+        #expect(message(dir + "/02-missing.md") == "no such lesson file")
+        #expect(message(dir) == "is a folder, not a lesson file")
+    }
+
     @Test func unknownNameSuggestsTheClosest() throws {
         let e = try #require(at("kernel = 1\nkernal + 1"))
         #expect(e.0 == 2 && e.1 == 1)

@@ -54,11 +54,19 @@ public struct LessonDocument: Sendable {
     /// Reads and parses a lesson file.
     public init(contentsOf path: String) throws(LessonError) {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw LessonError("cannot read the lesson file", at: SourceLocation(file: path, line: 1, column: 1))
+        let at = SourceLocation(file: path, line: 1, column: 1)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw LessonError("no such lesson file", at: at, hint: "run 'cnnlearn lessons' to list the lessons")
         }
+        if isFolder.boolValue { throw LessonError("is a folder, not a lesson file", at: at, hint: "give a file NN-name.md, or use 'cnnlearn check FOLDER'") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LessonError("cannot read the lesson file", at: at, hint: "check its permissions")
+        }
+        guard let decoded = String(validating: data, as: UTF8.self) else {
+            throw LessonError("is not UTF-8 text, so not a lesson (Markdown) file", at: at)
+        }
+        text = decoded
         try self.init(text: text, path: path)
     }
 
