@@ -61,6 +61,22 @@ import TestSupport
         #expect(bad.err.contains("/proc/cnnlearn-no: cannot create the folder"))
     }
 
+    @Test func summaryPrintsKerasColumnsAndCosts() throws {
+        let full = try cnnlearn(["summary", "tutorial"])
+        #expect(full.status == 0)
+        #expect(full.out.contains("Total params: 5,681,345 (21.67 MB)"))
+        #expect(full.out.contains("MACs") && full.out.contains("Total MACs per example: 277,269,120"))
+        let keras = try cnnlearn(["summary", "tutorial", "--keras"])
+        let lines = keras.out.components(separatedBy: "\n")
+        #expect(!keras.out.contains("MACs"))
+        #expect(lines[1] == String(repeating: "_", count: 65))
+        #expect(lines.contains("dense_1 (Dense)              (None, 512)               5,308,928"))
+        let noTop = try cnnlearn(["summary", "vgg16", "--no-top"])
+        #expect(noTop.out.contains("Total params: 14,714,688"))
+        let bad = try cnnlearn(["summary", "vgg16", "--input", "100x100x3"])
+        #expect(bad.status == 1 && bad.err.contains("use --no-top for other sizes"))
+    }
+
     @Test func listsLessons() throws {
         let r = try cnnlearn(["lessons"])
         #expect(r.status == 0)
