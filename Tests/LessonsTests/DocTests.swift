@@ -21,4 +21,18 @@ import TestSupport
         #expect(report.failed == 0, "\(report.text)")
         #expect(report.passed > 0)
     }
+
+    /// The README's example lesson (the ````markdown block under "Writing a lesson") is a
+    /// lesson too, and passes.
+    @Test func readmeExampleLessonPasses() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let parts = readme.components(separatedBy: "````markdown\n")
+        try #require(parts.count == 2, "README.md should hold one ````markdown example")
+        let example = try #require(parts[1].components(separatedBy: "\n````").first)
+        let doc = try LessonDocument(text: "# README example\n\n" + example, path: "README.md")
+        #expect(doc.cells.count == 1)
+        let results = LessonRunner(document: doc).runAll()
+        let failed = results.filter { !$0.passed }
+        #expect(failed.isEmpty, "\(failed.map(\.output))")
+    }
 }
