@@ -17,7 +17,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let binary = dir + "/01-photo.md"
-        FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00]))
+        _ = FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00]))
         #expect(message(binary) == "is not UTF-8 text, so not a lesson (Markdown) file")
         #expect(message(dir + "/02-missing.md") == "no such lesson file")
         #expect(message(dir) == "is a folder, not a lesson file")
@@ -83,6 +83,26 @@ import Testing
         #expect(runCell("load(\"bad.npy\")", in: it).error?.message.hasPrefix("malformed .npy file") == true)
         #expect(runCell("save([[1, 2], [3, 4]], \"a.npy\")\nload(\"a.npy\")", in: it).output == "1 2\n3 4\n")
         #expect(runCell("save([0.5], \"f.npy\")\nload(\"f.npy\")", in: it).output == "[0.5000]\n")
+    }
+
+    @Test func imagesLoadAsExactPixelsAndSaveThroughLibpng() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-images-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        // Int pixels round-trip exactly; a Float map in [0, 1] is scaled by 255.
+        let ints = runCell("x = [[0, 128], [255, 7]]\nsave(x, \"x.png\")\ny = load(\"x.png\")\nshape(y)\ny[:, :, 0]", in: it)
+        #expect(ints.error == nil && ints.output == "2x2x1\n  0 128\n255   7\n")
+        #expect(runCell("save([[0.0, 1.0]], \"f.png\")\nload(\"f.png\")[:, :, 0]", in: it).output == "  0 255\n")
+        let range = runCell("save([[0.0, -0.5]], \"g.png\")", in: it).error
+        #expect(range?.message == "save: a Float image needs values in [0, 1]; -0.5000 at [0, 1] is not")
+        #expect(runCell("save([[300]], \"h.png\")", in: it).error?.message == "save: pixel value 300 is outside 0...255")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/g.png") && !FileManager.default.fileExists(atPath: dir + "/h.png"))
+        // A cut-off JPEG is one clear error naming the file.
+        try Data([0xFF, 0xD8, 0xFF, 0xDB, 0x00]).write(to: URL(fileURLWithPath: dir + "/cut.jpg"))
+        let cut = runCell("load(\"cut.jpg\")", in: it).error
+        #expect(cut?.message.hasPrefix("cannot read the image \(dir)/cut.jpg: ") == true)
+        #expect(runCell("save([[1]], \"x.jpg\")", in: it).error?.message == "save: 'x.jpg' is not a .npy or .png file")
     }
 
     @Test func renderedErrorHasSourceLineAndCaret() {

@@ -1,22 +1,48 @@
 import Foundation
+import Imaging
 import Tensor
 
-/// `load` and `save` of numpy .npy files, relative to the lesson file's folder.
+/// `load` and `save`, relative to the lesson file's folder: numpy .npy files, and images.
+///
+/// `load("photo.png")` (or .jpg/.jpeg) gives the pixels as exact Ints 0...255, shape (H,W,C)
+/// with C = 1 (gray), 3 (RGB) or 4 (RGBA), decoded by libpng or libjpeg-turbo.
+/// `save(x, "map.png")` writes x of shape (H,W) or (H,W,C) through libpng: Ints must be in
+/// 0...255, Floats in [0, 1] (times 255, rounded).
 enum Files {
-    static func path(_ a: CallArguments, _ i: Int, _ it: Interpreter) throws(LessonError) -> (String, SourceLocation) {
+    enum Kind { case npy, image, png }
+
+    static let imageExtensions = [".png", ".jpg", ".jpeg"]
+
+    static func path(_ a: CallArguments, _ i: Int, _ it: Interpreter, saving: Bool) throws(LessonError) -> (String, SourceLocation, Kind) {
         guard let (v, loc) = a.value(i) else { throw LessonError("\(a.function) needs a file name", at: a.location) }
         let name = try a.string(v, "the file name", loc)
-        guard name.hasSuffix(".npy") else {
-            throw LessonError("\(a.function): '\(name)' is not a .npy file", at: loc, hint: "numpy arrays are saved as name.npy")
+        let lower = name.lowercased()
+        let kind: Kind
+        if lower.hasSuffix(".npy") {
+            kind = .npy
+        } else if saving, lower.hasSuffix(".png") {
+            kind = .png
+        } else if !saving, imageExtensions.contains(where: { lower.hasSuffix($0) }) {
+            kind = .image
+        } else {
+            throw LessonError("\(a.function): '\(name)' is not a \(saving ? ".npy or .png" : ".npy, .png or .jpg") file", at: loc,
+                              hint: saving ? "save writes numpy arrays (name.npy) and PNG images (name.png)" : "load reads numpy arrays (name.npy) and images (name.png, name.jpg)")
         }
         let full = name.hasPrefix("/") ? name : (it.baseDirectory as NSString).appendingPathComponent(name)
-        return (full, loc)
+        return (full, loc, kind)
     }
 
     static func load(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
-        let (p, loc) = try path(a, 0, it)
+        let (p, loc, kind) = try path(a, 0, it, saving: false)
         guard FileManager.default.fileExists(atPath: p) else {
             throw LessonError("no such file: \(p)", at: loc, hint: "paths are relative to the lesson's folder")
+        }
+        if kind == .image {
+            do {
+                return Value.wrap(try readImage(path: p).intTensor)
+            } catch {
+                throw LessonError("cannot read the image \(p): \(error.message)", at: loc, hint: error.hint)
+            }
         }
         do {
             switch try NPY.read(path: p) {
@@ -31,8 +57,12 @@ enum Files {
     }
 
     static func save(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
-        let (x, _) = try a.numeric(0, "x")
-        let (p, loc) = try path(a, 1, it)
+        let (x, xLoc) = try a.numeric(0, "x")
+        let (p, loc, kind) = try path(a, 1, it, saving: true)
+        if kind == .png {
+            try savePNG(x, xLoc, to: p, loc)
+            return .nothing
+        }
         let array: NPYArray
         switch x {
         case .int(let t): array = .int(t)
@@ -44,6 +74,29 @@ enum Files {
             throw LessonError("cannot write \(p): \(error)", at: loc)
         }
         return .nothing
+    }
+
+    static func savePNG(_ x: Numeric, _ xLoc: SourceLocation, to p: String, _ loc: SourceLocation) throws(LessonError) {
+        let image: RasterImage
+        do throws(ImagingError) {
+            switch x {
+            case .int(let t):
+                image = try RasterImage(t)
+            case .float(let t):
+                if let i = t.scalars.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                    throw ImagingError(path: p, message: "a Float image needs values in [0, 1]; \(ValueFormatter().number(t.scalars[i])) at \(Assertions.describe(i, t.shape)) is not",
+                                       hint: "scale it first, e.g. (x + max(-x)) / (max(x) + max(-x))")
+                }
+                image = try RasterImage(normalized: t)
+            }
+        } catch {
+            throw LessonError("save: \(error.message)", at: xLoc, hint: error.hint)
+        }
+        do {
+            try PNGCodec.write(image, to: p)
+        } catch {
+            throw LessonError("cannot write \(p): \(error.message)", at: loc)
+        }
     }
 }
 

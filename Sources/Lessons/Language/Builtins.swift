@@ -58,8 +58,8 @@ enum Builtins {
         add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
         add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
         // Files, checks, printing.
-        add("load", "load(\"file.npy\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
-        add("save", "save(x, \"file.npy\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }
+        add("load", "load(\"file.npy\" or \"image.png\" or \"photo.jpg\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
+        add("save", "save(x, \"file.npy\" or \"image.png\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }
         add("assert_equal", "assert_equal(a, b)", 2...2) { a, _ throws(LessonError) in try Assertions.equal(a) }
         add("assert_close", "assert_close(a, b, tol)", 3...3) { a, _ throws(LessonError) in try Assertions.close(a) }
         add("print", "print(a, b, ...)", 0...64) { a, it throws(LessonError) in
