@@ -14,7 +14,7 @@ private let lessonsFolder = repositoryRoot.appendingPathComponent("lessons").pat
 
 /// Every lesson run once with figure output on, shared by the tests below: the figures in the
 /// order made, and the cell of each.
-private let run: (figures: [Figure], references: [String: String]) = {
+private let run: (figures: [Figure], references: [String: FigureSource]) = {
     let c = FigureCollector()
     _ = LessonRunner.makeFigures(library: LessonLibrary(folder: lessonsFolder), into: c)
     return (c.figures, c.sourceReferences(lessonsFolder: lessonsFolder))

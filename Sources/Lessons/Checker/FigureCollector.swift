@@ -16,11 +16,11 @@ public final class FigureCollector {
         self.only = only
     }
 
-    /// Where each figure was made as "FOLDER/FILE.md:LINE", FOLDER being the last component of
-    /// `lessonsFolder` ("lessons/01-convolution.md:54"): what docs/figures/INDEX.md links to.
-    public func sourceReferences(lessonsFolder: String) -> [String: String] {
+    /// Where each figure was made, as "FOLDER/FILE.md" and the line, FOLDER being the last
+    /// component of `lessonsFolder` (lessons/01-convolution.md, 54): what INDEX.md links to.
+    public func sourceReferences(lessonsFolder: String) -> [String: FigureSource] {
         let folderName = (lessonsFolder as NSString).lastPathComponent
-        return sources.mapValues { "\(folderName)/\(($0.file as NSString).lastPathComponent):\($0.line)" }
+        return sources.mapValues { FigureSource(path: "\(folderName)/\(($0.file as NSString).lastPathComponent)", line: $0.line) }
     }
 
     /// Whether a `figure("id", ...)` call should make its figure.

@@ -13,7 +13,8 @@ import Tensor
 /// - Large tensors, like numpy's: a plane with more than `edgeLimit` rows (or columns, or
 ///   rows wider than `lineWidth`) shows its first and last `edgeItems` rows (columns) with
 ///   `...` between; more than `blockLimit` channels or samples show the first and last
-///   `edgeItems`; a heading names the whole shape. Only the cells shown are formatted.
+///   `edgeItems`; a heading names the whole shape. Only the shown rows and blocks are
+///   formatted.
 public struct ValueFormatter: Sendable {
     /// Decimals printed for Float numbers (set in a lesson with `decimals(n)`).
     public var decimals: Int
@@ -91,11 +92,10 @@ public struct ValueFormatter: Sendable {
     }
 
     private func body(_ shape: [Int], count: Int, typeName: String, _ cell: (Int) -> String) -> String {
-        let heading = ""
         switch shape.count {
         case 0: return cell(0)
         case 1: return "[" + shown(shape[0]).map { $0.map(cell) ?? "..." }.joined(separator: ", ") + "]"
-        case 2: return heading + plane(rows: shape[0], columns: shape[1]) { r, c in cell(r * shape[1] + c) }.joined(separator: "\n")
+        case 2: return plane(rows: shape[0], columns: shape[1]) { r, c in cell(r * shape[1] + c) }.joined(separator: "\n")
         case 3:
             let (w, c) = (shape[1], shape[2])
             var blocks: [String] = []
@@ -103,7 +103,7 @@ public struct ValueFormatter: Sendable {
                 guard let ch else { blocks.append("..."); continue }
                 blocks.append("channel \(ch):\n" + plane(rows: shape[0], columns: w) { r, x in cell((r * w + x) * c + ch) }.joined(separator: "\n"))
             }
-            return heading + blocks.joined(separator: "\n\n")
+            return blocks.joined(separator: "\n\n")
         case 4:
             let (h, w, c) = (shape[1], shape[2], shape[3])
             var blocks: [String] = []
@@ -114,14 +114,14 @@ public struct ValueFormatter: Sendable {
                     blocks.append("sample \(s), channel \(ch):\n" + plane(rows: h, columns: w) { r, x in cell(((s * h + r) * w + x) * c + ch) }.joined(separator: "\n"))
                 }
             }
-            return heading + blocks.joined(separator: "\n\n")
+            return blocks.joined(separator: "\n\n")
         default:
             if count > 4096 { return "\(typeName) tensor \(formatShape(shape)) (\(count) values, too many to print)" }
             return "\(typeName) tensor \(formatShape(shape)):\n" + flat(shape, (0..<count).map(cell))
         }
     }
 
-    /// A plane's rows of right-aligned columns (see `matrix`), shortened to its edges when
+    /// A plane's rows of right-aligned columns, all as wide as the widest cell shown, shortened to its edges when
     /// it has more than `edgeLimit` rows or columns.
     func plane(rows: Int, columns: Int, _ cell: (Int, Int) -> String) -> [String] {
         let rs = shown(rows).compactMap { $0 }
@@ -130,8 +130,9 @@ public struct ValueFormatter: Sendable {
         var width = cells.flatMap { $0.compactMap { $0 } }.map(\.count).max() ?? 0
         // Rows wider than `lineWidth` keep only their edge columns too.
         if columns > 2 * edgeItems, !cs.contains(nil), columns * (width + 1) - 1 > lineWidth {
+            // Every column was formatted: keep the edge ones.
             cs = Array(0..<edgeItems) + [nil] + Array((columns - edgeItems)..<columns)
-            cells = rs.map { r in cs.map { c in c.map { cell(r, $0) } } }
+            cells = cells.map { row in cs.map { c in c.flatMap { row[$0] } } }
             width = cells.flatMap { $0.compactMap { $0 } }.map(\.count).max() ?? 0
         }
         var lines = cells.map { row in
@@ -140,17 +141,6 @@ public struct ValueFormatter: Sendable {
         // Skipped rows: one "..." line between the first and the last rows.
         if rows > edgeLimit { lines.insert("...", at: edgeItems) }
         return lines
-    }
-
-    /// Rows of right-aligned columns, all columns as wide as the widest cell.
-    func matrix(rows: Int, columns: Int, _ cells: [String]) -> [String] {
-        let width = cells.map(\.count).max() ?? 0
-        return (0..<rows).map { r in
-            (0..<columns).map { c in
-                let s = cells[r * columns + c]
-                return String(repeating: " ", count: width - s.count) + s
-            }.joined(separator: " ")
-        }
     }
 
     /// Several printed values on one line, separated by a space; when any of them spans several
