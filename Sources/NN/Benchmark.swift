@@ -47,7 +47,8 @@ public enum Benchmark {
     /// Forward and forward+backward of every Conv2D layer (with bias and ReLU, as in the model)
     /// of `model` at batch `batch`. Forward counts 2*MACs FLOPs; backward adds the kernel
     /// gradient (2*MACs) and, except for the first layer, whose input needs no gradient, the
-    /// input gradient (2*MACs).
+    /// input gradient (2*MACs). The backward pass starts from a fixed random gradient of the
+    /// layer's output (a vector-Jacobian product), so only the layer's own work is timed.
     public static func convLayers(of model: Sequential, batch: Int = 32, repeats: Int = 2) throws(NNError) -> [Row] {
         var rows: [Row] = []
         let weights = ModelWeights.glorotUniform(for: model, seed: 7)
@@ -58,6 +59,7 @@ public enum Benchmark {
             let flops = 2 * Double(l.macs) * Double(batch)
             let inputGradient = !first
             first = false
+            let seed = Tensor<Float>.random(shape: [batch] + l.outputShape, seed: UInt64(200 + i))
             do {
                 func run(_ backward: Bool) throws {
                     let tape = Tape()
@@ -65,7 +67,7 @@ public enum Benchmark {
                     let xv = inputGradient ? tape.variable(x) : tape.constant(x)
                     let y = try conv.forward(xv, parameters: p, tape: tape, context: ForwardContext(training: true), index: i)
                     guard backward else { return }
-                    _ = try tape.gradients(of: try tape.sum(y), wrt: inputGradient ? p + [xv] : p)
+                    _ = try tape.gradients(of: y, seed: seed, wrt: inputGradient ? p + [xv] : p)
                 }
                 let shape = "\(formatShape([batch] + l.inputShape)) -> \(formatShape([batch] + l.outputShape))"
                 let f = try fastest(repeats) { try run(false) }
@@ -80,8 +82,8 @@ public enum Benchmark {
 
     /// Where a training step's time goes: forward and forward+backward of every layer of
     /// `model` in isolation at batch `batch` (conv layers with a fused ReLU as one part, others
-    /// split into conv+bias and their activation), plus one optimizer update. Backward skips the input gradient of the first
-    /// layer, as training does.
+    /// split into conv+bias and their activation), plus one optimizer update. Backward starts from a fixed random gradient of the part's
+    /// output and skips the input gradient of the first layer, as training does.
     public static func breakdown<O: Optimizer>(of model: Sequential, batch: Int = 32, optimizer: O,
                                                repeats: Int = 2) throws(NNError) -> [Row] {
         var rows: [Row] = []
@@ -102,13 +104,15 @@ public enum Benchmark {
                 for (k, (name, layer, shape)) in parts.enumerated() {
                     let input = k == 0 ? x : Tensor<Float>.random(shape: [batch] + shape, seed: UInt64(300 + i))
                     let needsInput = i > 0 || k > 0
+                    let seed = Tensor<Float>.random(shape: [batch] + (k + 1 == parts.count ? l.outputShape : parts[k + 1].2),
+                                                    seed: UInt64(400 + i))
                     func run(_ backward: Bool) throws {
                         let tape = Tape()
                         let p = k == 0 ? weights.tensors[i].map { tape.variable($0) } : []
                         let xv = needsInput ? tape.variable(input) : tape.constant(input)
                         let y = try layer.forward(xv, parameters: p, tape: tape, context: ForwardContext(training: true), index: i)
                         guard backward, !(p.isEmpty && !needsInput) else { return }
-                        _ = try tape.gradients(of: try tape.sum(y), wrt: needsInput ? p + [xv] : p)
+                        _ = try tape.gradients(of: y, seed: seed, wrt: needsInput ? p + [xv] : p)
                     }
                     let shapeText = formatShape([batch] + shape)
                     let fwd = try fastest(repeats) { try run(false) }

@@ -1,7 +1,9 @@
 import CBLAS
 
 /// The fast Float convolution kernels: im2col packing plus `cblas_sgemm`, in chunks of output
-/// rows so the column buffer stays in cache.
+/// rows so the column buffer stays in cache; for thin inputs (a window of at most 64 numbers,
+/// as a first layer on RGB or grey images) the forward pass and the kernel gradient run the
+/// direct AVX2 kernel of `DirectConv` over the same pieces instead, when the CPU has it.
 ///
 /// Shapes: input x (N,H,W,C), kernel (KH,KW,C,F), output y (N,OH,OW,F). With M output pixels
 /// in a chunk and KK = KH*KW*C:
@@ -79,14 +81,19 @@ enum Conv2DKernels {
     /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F); with `relu`,
     /// max(y, 0) of that. Each chunk of output rows starts as copies of the bias, the GEMM adds
     /// its product (bias + product, one rounding), and ReLU follows while the chunk is in cache.
+    ///
+    /// Thin inputs (see `DirectConv`) run the direct kernel instead of im2col + sgemm, unless
+    /// `direct` is false (tests compare both paths).
     static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry,
-                        relu: Bool = false) -> Tensor<Float> {
+                        relu: Bool = false, direct: Bool = true) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * ow * f)
         let pieces = pieces(n * g.outputHeight, g, channels: c)
-        let colsCount = (pieces.first?.count ?? 0) * ow * kk
+        let useDirect = direct && DirectConv.applies(g, channels: c, filters: f)
+        let geometry = DirectConv.geometry(g, channels: c, filters: f)
+        let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
         let biasScalars = bias?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
@@ -103,6 +110,10 @@ enum Conv2DKernels {
                             let y = op + rows.lowerBound * ow * f
                             // (An empty array may still have a base address: ask `bias` itself.)
                             let bp = bias == nil ? nil : pb.baseAddress
+                            if useDirect {
+                                DirectConv.forward(geometry, xp, kp, bias: bp, relu: relu, rows: rows, into: op, scratch: cols)
+                                return
+                            }
                             if let bp { fillRows(y, rows: m, f, with: bp) }
                             Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
                             gemm(false, m, f, kk, cols, false, kp, false, y, beta: bp == nil ? 0 : 1)
@@ -235,12 +246,16 @@ enum Conv2DKernels {
     }
 
     /// The gradient in the kernel: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F).
-    static func kernelGradient(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
+    /// Thin inputs run the direct kernel (each group's pieces in order), unless `direct` is false.
+    static func kernelGradient(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry,
+                               direct: Bool = true) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
         let pieces = pieces(n * g.outputHeight, g, channels: c)
-        let colsCount = (pieces.first?.count ?? 0) * ow * kk
+        let useDirect = direct && DirectConv.applies(g, channels: c, filters: f)
+        let geometry = DirectConv.geometry(g, channels: c, filters: f)
+        let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
         let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
         let size = kk * f
         var partial = LargeArray.uninitializedFloats(groups * size)
@@ -256,6 +271,13 @@ enum Conv2DKernels {
                         if mine.isEmpty { dk.initialize(repeating: 0, count: size); return }
                         let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
                         defer { cols.deallocate() }
+                        if useDirect {
+                            dk.initialize(repeating: 0, count: size)
+                            for i in mine {
+                                DirectConv.kernelGradient(geometry, xp, dyp, rows: pieces[i], into: dk, scratch: cols)
+                            }
+                            return
+                        }
                         for i in mine {
                             let rows = pieces[i]
                             Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)
@@ -281,6 +303,70 @@ enum Conv2DKernels {
             }
         }
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
+    }
+
+    /// Whether `directGradients` computes the gradients of a convolution whose input needs
+    /// none (a first layer) on this CPU.
+    static func hasDirectGradients(_ x: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry) -> Bool {
+        DirectConv.applies(g, channels: x.shape[3], filters: k.shape[3])
+    }
+
+    /// The kernel gradient and, when `bias`, the bias gradient of a thin-input convolution in
+    /// one pass over dy (masked on the way by the fused ReLU's output y, when given), without
+    /// writing the masked dy: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F), db (F).
+    /// The rows are cut as in `kernelGradient`: up to 8 fixed groups of pieces, each summed in
+    /// piece order, the groups added in order (db in Double), so nothing depends on cores.
+    /// Only when `hasDirectGradients`.
+    static func directGradients(_ x: Tensor<Float>, _ dy: Tensor<Float>, reluOutput y: Tensor<Float>?,
+                                _ g: WindowGeometry, bias: Bool) -> (kernel: Tensor<Float>, bias: Tensor<Float>?) {
+        let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        precondition(DirectConv.applies(g, channels: c, filters: f), "direct gradients for \(formatShape(x.shape)) -> \(formatShape(dy.shape))")
+        let pieces = pieces(n * g.outputHeight, g, channels: c)
+        let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
+        let size = g.kernelHeight * g.kernelWidth * c * f
+        let geometry = DirectConv.geometry(g, channels: c, filters: f)
+        let scratch = DirectConv.backwardScratch(g, channels: c, filters: f)
+        var partial = LargeArray.uninitializedFloats(groups * size)
+        var partialBias = [Double](repeating: 0, count: groups * f)
+        let ys = y?.scalars ?? []
+        x.scalars.withUnsafeBufferPointer { px in
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                ys.withUnsafeBufferPointer { py in
+                    partial.withUnsafeMutableBufferPointer { pp in
+                        partialBias.withUnsafeMutableBufferPointer { pb in
+                            let box = UncheckedSendableBox(value: (px, pdy, py, pp, pb))
+                            let masked = y != nil
+                            Parallel.forEach(groups) { j in
+                                let (px, pdy, py, pp, pb) = box.value
+                                guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress,
+                                      let bp = pb.baseAddress else { return }
+                                let dk = pk + j * size
+                                dk.initialize(repeating: 0, count: size)
+                                let cols = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+                                defer { cols.deallocate() }
+                                for i in (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups) {
+                                    DirectConv.backward(geometry, xp, dyp, reluOutput: masked ? py.baseAddress : nil, rows: pieces[i],
+                                                        kernel: dk, bias: bias ? bp + j * f : nil, scratch: cols)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let dk: [Float] = partial.withUnsafeBufferPointer { pp in
+            LargeArray.make(size) { (out: UnsafeMutablePointer<Float>) in
+                for i in 0..<size {
+                    var v = pp[i]
+                    for j in 1..<groups { v += pp[j * size + i] }
+                    out[i] = v
+                }
+            }
+        }
+        var db = [Double](repeating: 0, count: f)
+        for j in 0..<groups { for ch in 0..<f { db[ch] += partialBias[j * f + ch] } }
+        return (Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk),
+                bias ? Tensor(shape: [f], scalars: db.map { Float($0) }) : nil)
     }
 
     /// The gradient in the bias: dy (N,OH,OW,F) -> (F). Rows are cut into 8 fixed blocks

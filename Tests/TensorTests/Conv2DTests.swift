@@ -46,12 +46,15 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 3, h: 9, w: 7, c: 16, kh: 3, kw: 2, f: 4, stride: (1, 1), dilation: (2, 3), padding: .explicit(top: 2, bottom: 0, left: 1, right: 3)),
         // ...unless a padding reaches the effective kernel size: then by col2im.
         ConvCase(n: 2, h: 4, w: 5, c: 16, kh: 1, kw: 2, f: 3, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 1, bottom: 1, left: 0, right: 2)),
-        // Thin first layers: few values per window (KH*KW*C <= 32), filters in multiples of 8.
+        // Thin first layers: few values per window (KH*KW*C <= 64), filters in multiples of 8,
+        // run by the direct kernel (DirectConv) where the CPU has AVX2 and FMA.
         ConvCase(n: 3, h: 9, w: 8, c: 3, kh: 3, kw: 3, f: 16, stride: (2, 1), dilation: (1, 2), padding: .same),
         ConvCase(n: 1, h: 6, w: 7, c: 2, kh: 2, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 0, bottom: 2, left: 1, right: 0)),
         // Thin first layers as in the tutorial model (1 and 3 channels, 32 and 40 filters).
         ConvCase(n: 3, h: 28, w: 28, c: 1, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
         ConvCase(n: 2, h: 23, w: 30, c: 3, kh: 3, kw: 3, f: 40, stride: (1, 1), dilation: (1, 1), padding: .same),
+        // The largest direct window (4x4x4 = 64), 56 filters (32 + 24), odd output width.
+        ConvCase(n: 2, h: 11, w: 13, c: 4, kh: 4, kw: 4, f: 56, stride: (1, 1), dilation: (1, 1), padding: .same),
         // Large enough that sgemm splits the product across cores.
         ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]

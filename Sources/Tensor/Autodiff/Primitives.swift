@@ -74,6 +74,12 @@ enum Primitive {
             return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
                     want(1) ? GEMM.product(a, g, transposeA: true) : none]
         case let .conv2d(x, k, hasBias, geometry, reluOutput):
+            // A first layer on a thin input: kernel and bias gradients (and the ReLU mask) in
+            // one pass of the direct kernel.
+            if !want(0) && want(1) && Conv2DKernels.hasDirectGradients(x, k, geometry) {
+                let (dk, db) = Conv2DKernels.directGradients(x, g, reluOutput: reluOutput, geometry, bias: hasBias && want(2))
+                return [none, dk] + (hasBias ? [db ?? none] : [])
+            }
             // A fused ReLU masks g first; with a bias, in the same pass as the bias gradient.
             var g = g, db = none
             if hasBias && want(2) {

@@ -66,14 +66,25 @@ public final class Tape {
     /// A variable that y does not depend on gets a zero gradient.
     public func gradients(of y: Variable, wrt: [Variable]) throws(TensorError) -> [Tensor<Float>] {
         try check(y)
-        for x in wrt { try check(x) }
         guard y.tensor.count == 1 else {
             throw .shapeMismatch("gradients need a scalar to differentiate, got a \(formatShape(y.shape)) tensor")
+        }
+        return try gradients(of: y, seed: Tensor(repeating: 1, shape: y.shape), wrt: wrt)
+    }
+
+    /// The vector-Jacobian product: for each x in `wrt`, the gradient of sum(seed * y) in x,
+    /// where `seed` (the gradient arriving at y from above) has y's shape. With a seed of ones
+    /// on a scalar y this is `gradients(of:wrt:)`.
+    public func gradients(of y: Variable, seed: Tensor<Float>, wrt: [Variable]) throws(TensorError) -> [Tensor<Float>] {
+        try check(y)
+        for x in wrt { try check(x) }
+        guard seed.shape == y.shape else {
+            throw .shapeMismatch("the seed gradient must have the shape of y, \(formatShape(y.shape)), got \(formatShape(seed.shape))")
         }
         let wanted = Set(wrt.map(\.id))
         var grads = [Tensor<Float>?](repeating: nil, count: y.id + 1)
         var kept = [Int: Tensor<Float>]()
-        grads[y.id] = Tensor(repeating: 1, shape: y.shape)
+        grads[y.id] = seed
         var i = y.id
         while i >= 0 {
             defer { i -= 1 }

@@ -1,0 +1,52 @@
+// Direct convolution kernels for thin inputs (few input channels, as a network's first layer),
+// in AVX2 + FMA, chosen at run time: on a CPU without them `cnn_direct_conv_available` is 0
+// and the engine keeps to im2col + OpenBLAS.
+//
+// Layout as the engine's: input x (N,H,W,C), kernel (KH,KW,C,F) read as a (KH*KW*C, F) matrix,
+// output y (N,OH,OW,F), all row-major floats. An output row r is image r / OH, row r % OH.
+#ifndef CNN_CONV_KERNELS_H
+#define CNN_CONV_KERNELS_H
+
+#include <stddef.h>
+
+/// The geometry of one convolution (the engine's WindowGeometry, plus channel counts).
+typedef struct {
+    int height, width, channels;             // input H, W, C
+    int kernel_height, kernel_width, filters; // KH, KW, F (F a multiple of 8)
+    int out_height, out_width;               // OH, OW
+    int stride_y, stride_x, dilation_y, dilation_x;
+    int pad_top, pad_left;                   // cells of padding before row 0 / column 0
+} cnn_conv_geometry;
+
+/// 1 when this CPU has AVX2 and FMA (the kernels below may run), else 0.
+int cnn_direct_conv_available(void);
+
+/// Floats of scratch one call needs: one output row of windows, OW * KH*KW*C.
+size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g);
+
+/// y rows [row0, row1) = bias + windows * kernel, then max(., 0) when `relu` (NaN stays NaN,
+/// -0 becomes +0). Each output is bias (or 0) plus its KH*KW*C products, added in window
+/// order (ky, kx, c) by fused multiply-adds. `bias` may be NULL. `y` points at row 0.
+void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
+                             const float *bias, int relu, int row0, int row1,
+                             float *y, float *scratch);
+
+/// dk (KH*KW*C, F) += windows^T * dy over output rows [row0, row1): each element adds its
+/// products pixel by pixel in row order by fused multiply-adds. `dy` points at row 0.
+void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy,
+                                     int row0, int row1, float *dk, float *scratch);
+
+/// Floats of scratch `cnn_direct_conv_backward` needs: one output row of windows and one of
+/// gradients, OW * (KH*KW*C + F).
+size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g);
+
+/// The kernel and bias gradients over output rows [row0, row1) in one pass over dy, for a layer
+/// whose input needs no gradient. Each row's dy is first masked by the fused ReLU's output y
+/// when `relu_output` is not NULL (dy where y <= 0 becomes 0; the engine's ReLU gradient);
+/// then dk += windows^T * dy as `cnn_direct_conv_kernel_gradient`, and, when `db` is not NULL,
+/// db[j] += (the row's F-channel sums, added pixel by pixel in float), in double.
+void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy,
+                              const float *relu_output, int row0, int row1,
+                              float *dk, double *db, float *scratch);
+
+#endif

@@ -1,0 +1,112 @@
+import Testing
+@testable import Tensor
+
+/// The direct thin-input convolution (module CConvKernels) against the im2col + sgemm path
+/// and the plain reference loops. On a CPU without AVX2 and FMA the direct path never runs;
+/// these tests then say so and check only the other path.
+@Suite struct DirectConvTests {
+    static let thin = ConvCase.all.filter { $0.kh * $0.kw * $0.c <= DirectConv.maximumWindow && $0.f % 8 == 0 }
+
+    static func geometry(_ t: ConvCase) throws -> WindowGeometry {
+        try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                           stride: t.stride, dilation: t.dilation, padding: t.padding)
+    }
+
+    @Test func thinCasesRunDirectlyWhereTheCPUAllows() throws {
+        #expect(Self.thin.count >= 5)
+        if !DirectConv.available { print("notice: this CPU has no AVX2+FMA; the direct convolution kernels are not used"); return }
+        for t in Self.thin { #expect(DirectConv.applies(try Self.geometry(t), channels: t.c, filters: t.f)) }
+        // Wide windows and filter counts that are not multiples of 8 keep to im2col + sgemm.
+        let g = try WindowGeometry(inputHeight: 8, inputWidth: 8, kernelHeight: 3, kernelWidth: 3, stride: (1, 1),
+                                   dilation: (1, 1), padding: .same)
+        #expect(!DirectConv.applies(g, channels: 8, filters: 32))
+        #expect(!DirectConv.applies(g, channels: 3, filters: 12))
+    }
+
+    /// Forward, with and without bias and ReLU: the direct kernel and im2col + sgemm agree
+    /// within the tolerance both keep to the Double reference.
+    @Test(arguments: DirectConvTests.thin) func forwardMatchesSgemmPathAndReference(_ t: ConvCase) throws {
+        let g = try Self.geometry(t)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 51)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 52)
+        let bias = randomTensor([t.f], seed: 53)
+        let tolerance = 1e-5 * Double(t.kh * t.kw * t.c + 1)
+        for b in [bias, nil] {
+            let reference = DoubleReference.conv2d(x, k, bias: b, g)
+            for relu in [false, true] {
+                let direct = Conv2DKernels.forward(x, k, bias: b, g, relu: relu)
+                let viaSgemm = Conv2DKernels.forward(x, k, bias: b, g, relu: relu, direct: false)
+                let expected = relu ? reference.map { Swift.max($0, 0) } : reference
+                #expect(direct.shape == viaSgemm.shape)
+                #expect(maxAbsDifference(direct.scalars, expected) < tolerance)
+                #expect(maxAbsDifference(viaSgemm.scalars, expected) < tolerance)
+                if relu { #expect(direct.scalars.allSatisfy { $0 >= 0 && $0.sign == .plus }) }
+            }
+        }
+    }
+
+    @Test(arguments: DirectConvTests.thin) func kernelGradientMatchesReference(_ t: ConvCase) throws {
+        let g = try Self.geometry(t)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 54)
+        let dy = randomTensor([t.n, g.outputHeight, g.outputWidth, t.f], seed: 55)
+        let slow = try x.conv2dKernelGradientReference(dy, g).scalars.map(Double.init)
+        let tolerance = 1e-5 * Double(t.n * g.outputHeight * g.outputWidth)
+        #expect(maxAbsDifference(Conv2DKernels.kernelGradient(x, dy, g).scalars, slow) < tolerance)
+        #expect(maxAbsDifference(Conv2DKernels.kernelGradient(x, dy, g, direct: false).scalars, slow) < tolerance)
+    }
+
+    /// The one-pass first-layer backward (ReLU mask, bias and kernel gradients together)
+    /// against the separate passes it replaces, and through the tape.
+    @Test(arguments: DirectConvTests.thin) func firstLayerGradientsMatchSeparatePasses(_ t: ConvCase) throws {
+        guard DirectConv.available else { print("notice: no AVX2+FMA on this CPU; direct gradients not tested"); return }
+        let g = try Self.geometry(t)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 56)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 57)
+        let b = randomTensor([t.f], seed: 58)
+        let y = Conv2DKernels.forward(x, k, bias: b, g, relu: true)
+        let dy = randomTensor(y.shape, seed: 59)
+        let rows = Double(t.n * g.outputHeight * g.outputWidth)
+        for relu in [true, false] {
+            let (db, masked) = Conv2DKernels.biasGradient(dy, reluOutput: relu ? y : nil)
+            let (dk, dbDirect) = Conv2DKernels.directGradients(x, dy, reluOutput: relu ? y : nil, g, bias: true)
+            let slowK = try x.conv2dKernelGradientReference(masked, g).scalars.map(Double.init)
+            #expect(maxAbsDifference(dk.scalars, slowK) < 1e-5 * rows)
+            let sums = (0..<t.f).map { j in stride(from: j, to: masked.count, by: t.f).reduce(0.0) { $0 + Double(masked.scalars[$1]) } }
+            #expect(maxAbsDifference(dbDirect?.scalars ?? [], sums) < 1e-6 * rows)
+            #expect(maxAbsDifference(db.scalars, sums) < 1e-6 * rows)
+            #expect(Conv2DKernels.directGradients(x, dy, reluOutput: relu ? y : nil, g, bias: false).bias == nil)
+        }
+        // On the tape: a constant input (a first layer) takes the one-pass path.
+        let tape = Tape()
+        let (kv, bv) = (tape.variable(k), tape.variable(b))
+        let out = try tape.conv2d(tape.constant(x), kv, bias: bv, stride: t.stride, padding: t.padding,
+                                  dilation: t.dilation, relu: true)
+        let grads = try tape.gradients(of: out, seed: dy, wrt: [kv, bv])
+        let masked = Conv2DKernels.biasGradient(dy, reluOutput: y).masked
+        #expect(maxAbsDifference(grads[0].scalars, try x.conv2dKernelGradientReference(masked, g).scalars.map(Double.init)) < 1e-5 * rows)
+        #expect(grads[1].shape == [t.f])
+    }
+
+    @Test func repeatedFirstLayerStepsGiveTheSameBits() throws {
+        let x = randomTensor([4, 30, 30, 3], seed: 60)
+        let k = randomTensor([3, 3, 3, 32], seed: 61), b = randomTensor([32], seed: 62)
+        func run() throws -> [[UInt32]] {
+            let tape = Tape()
+            let (kv, bv) = (tape.variable(k), tape.variable(b))
+            let y = try tape.conv2d(tape.constant(x), kv, bias: bv, padding: .same, relu: true)
+            let grads = try tape.gradients(of: y, seed: randomTensor(y.shape, seed: 63), wrt: [kv, bv])
+            return ([y.tensor] + grads).map { $0.scalars.map(\.bitPattern) }
+        }
+        let first = try run()
+        for _ in 0..<3 { #expect(try run() == first) }
+    }
+
+    @Test func seedMustHaveTheOutputShape() throws {
+        let tape = Tape()
+        let v = tape.variable(randomTensor([2, 3], seed: 64))
+        let y = try tape.relu(v)
+        #expect(throws: TensorError.self) { try tape.gradients(of: y, seed: randomTensor([3, 2], seed: 65), wrt: [v]) }
+        let g = try tape.gradients(of: y, seed: Tensor(repeating: 2, shape: [2, 3]), wrt: [v])
+        #expect(g[0].scalars == v.tensor.scalars.map { $0 > 0 ? 2 : 0 })
+    }
+}
