@@ -14,7 +14,7 @@ enum Parallel {
     /// `work` (elements touched, when the caller knows) is not small. Which thread runs an
     /// iteration never changes what it computes.
     static func forEach(_ n: Int, work: Int = Int.max, _ body: (Int) -> Void) {
-        if n <= 1 || cores == 1 || work < smallWork {
+        if n <= 1 || cores == 1 || work < smallWork || onPartThread {
             for i in 0..<n { body(i) }
             return
         }
@@ -33,6 +33,40 @@ enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+}
+
+/// Marks the threads that run one part of `runConcurrently`: loops on them stay on that thread.
+private let partThreadKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+extension Parallel {
+    /// Whether this thread runs one part of `runConcurrently` (then the engine's own loops do
+    /// not split further: the parts already keep the cores busy).
+    static var onPartThread: Bool { pthread_getspecific(partThreadKey) != nil }
+}
+
+/// Runs `body(i)` for `i` in `0..<parts`, concurrently when there is more than one core, and
+/// returns the results in order. Each part runs start to finish on one thread, and the
+/// engine's loops inside it stay on that thread, so independent parts of a batch (one tape
+/// each) use the cores without meeting at every layer. Which thread runs a part never
+/// changes what it computes.
+public func runConcurrently<T>(_ parts: Int, _ body: (Int) -> T) -> [T] {
+    if parts <= 1 || Parallel.cores == 1 || Parallel.onPartThread { return (0..<parts).map(body) }
+    var results = [T?](repeating: nil, count: parts)
+    results.withUnsafeMutableBufferPointer { out in
+        withoutActuallyEscaping(body) { escapable in
+            let box = UncheckedSendableBox(value: (escapable, out))
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                pthread_setspecific(partThreadKey, UnsafeRawPointer(bitPattern: 1))
+                defer { pthread_setspecific(partThreadKey, nil) }
+                box.value.1[i] = box.value.0(i)
+            }
+        }
+    }
+    return results.map { $0! }
 }
 
 /// Carries a value into a concurrent loop whose iterations touch disjoint memory.

@@ -1,6 +1,6 @@
 import Testing
 import Tensor
-import NN
+@testable import NN
 
 /// Seeded bars: `count` images (S,S,1), each with one full bright row (label 0, horizontal) or
 /// column (label 1, vertical) on a noisy background; labels (count,1).
@@ -76,4 +76,33 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     let k = w.tensors[1][0]
     let col0 = (0..<16).reduce(Float(0)) { $0 + k.scalars[$1 * 2] }
     #expect(abs(out.scalars[0] - col0) < 1e-5)
+}
+
+/// A training step cuts the batch into two parts run on tapes of their own; the combined loss
+/// and gradients are the whole batch's (within Float rounding), with each part's Dropout
+/// masks its rows of the whole batch's masks, for even and odd batches.
+@Test(arguments: [16, 5]) func splitBatchStepMatchesTheWholeBatch(_ n: Int) throws {
+    let model = try Sequential(input: [8, 8, 1], layers: [
+        Conv2D(8, kernelSize: (3, 3), activation: .relu), MaxPooling2D(), Flatten(), NN.Dropout(0.5),
+        Dense(4, activation: .relu), Dense(1, activation: .sigmoid),
+    ])
+    let trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 5),
+                              optimizer: Adam(), loss: .binaryCrossEntropy, seed: 11)
+    let data = bars(count: n, size: 8, seed: 3)
+    #expect(Trainer<Adam>.parts(ofBatch: n) == 2)
+    let (loss, accuracy, grads) = try trainer.lossAndGradients(x: data.x, y: data.y)
+    let (wholeLoss, wholeAccuracy, wholeGrads) = try trainer.partLossAndGradients(x: data.x, y: data.y, rows: 0..<n, batchSize: n)
+    #expect(abs(loss - wholeLoss) < 1e-6 * max(1, abs(wholeLoss)))
+    #expect(abs(accuracy - wholeAccuracy) < 1e-6)
+    for (layer, wholeLayer) in zip(grads, wholeGrads) {
+        for (g, w) in zip(layer, wholeLayer) {
+            #expect(g.shape == w.shape)
+            let scale = w.scalars.reduce(Float(0)) { max($0, abs($1)) }
+            let diff = zip(g.scalars, w.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+            #expect(diff <= 1e-5 * max(scale, 1e-3))
+        }
+    }
+    // A wrong mask for a part (e.g. the first rows of the whole mask for both parts) would move
+    // the dense gradients far more than rounding does: the masks drop half the units.
+    #expect(grads[4][0].scalars.contains { $0 != 0 })
 }

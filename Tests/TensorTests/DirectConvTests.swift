@@ -110,3 +110,20 @@ import Testing
         #expect(g[0].scalars == v.tensor.scalars.map { $0 > 0 ? 2 : 0 })
     }
 }
+
+@Suite struct RunConcurrentlyTests {
+    @Test func partsReturnInOrderAndKeepTheirLoopsOnTheirThread() throws {
+        #expect(!Parallel.onPartThread)
+        let results = runConcurrently(3) { i in (i * i, Parallel.onPartThread || Parallel.cores == 1) }
+        #expect(results.map(\.0) == [0, 1, 4])
+        #expect(results.allSatisfy { $0.1 })
+        #expect(!Parallel.onPartThread)
+        // A convolution inside a part gives the same bits as outside.
+        let x = randomTensor([4, 20, 20, 8], seed: 70), k = randomTensor([3, 3, 8, 16], seed: 71)
+        let g = try WindowGeometry(inputHeight: 20, inputWidth: 20, kernelHeight: 3, kernelWidth: 3, stride: (1, 1),
+                                    dilation: (1, 1), padding: .same)
+        let outside = Conv2DKernels.forward(x, k, bias: nil, g)
+        let inside = runConcurrently(2) { _ in Conv2DKernels.forward(x, k, bias: nil, g) }
+        #expect(inside.allSatisfy { $0.scalars.map(\.bitPattern) == outside.scalars.map(\.bitPattern) })
+    }
+}

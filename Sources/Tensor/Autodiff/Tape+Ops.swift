@@ -183,6 +183,16 @@ extension Tape {
         return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
     }
 
+    /// x times a dropout mask drawn elsewhere (0 or 1/(1-rate) per element, x's shape): for
+    /// a part of a batch whose mask is that part of the whole batch's mask.
+    public func dropout(_ x: Variable, mask: Tensor<Float>) throws(TensorError) -> Variable {
+        try check(x)
+        guard mask.shape == x.shape else {
+            throw .shapeMismatch("dropout mask \(formatShape(mask.shape)) does not match its input \(formatShape(x.shape))")
+        }
+        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
+    }
+
     /// Mean binary cross-entropy of probabilities against targets (Keras clipping). Scalar.
     public func binaryCrossEntropy(_ predictions: Variable, _ targets: Variable) throws(TensorError) -> Variable {
         try check(predictions, targets)
