@@ -89,7 +89,7 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     let trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 5),
                               optimizer: Adam(), loss: .binaryCrossEntropy, seed: 11)
     let data = bars(count: n, size: 8, seed: 3)
-    #expect(Trainer<Adam>.parts(ofBatch: n) == 2)
+    #expect(trainer.parts(ofBatch: n) == 2)
     let (loss, accuracy, grads) = try trainer.lossAndGradients(x: data.x, y: data.y)
     let (wholeLoss, wholeAccuracy, wholeGrads) = try trainer.partLossAndGradients(x: data.x, y: data.y, rows: 0..<n, batchSize: n)
     #expect(abs(loss - wholeLoss) < 1e-6 * max(1, abs(wholeLoss)))
@@ -105,4 +105,15 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     // A wrong mask for a part (e.g. the first rows of the whole mask for both parts) would move
     // the dense gradients far more than rounding does: the masks drop half the units.
     #expect(grads[4][0].scalars.contains { $0 != 0 })
+}
+
+/// Large activations (the tutorial model at 150x150x3) keep one tape per batch; at 28x28x1 two.
+@Test func onlySmallActivationsSplitTheBatch() throws {
+    for (input, parts) in [([150, 150, 3], 1), ([28, 28, 1], 2)] {
+        let model = try ModelZoo.tutorial(input: input)
+        let trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 1), optimizer: Adam(),
+                                  loss: .binaryCrossEntropy)
+        #expect(trainer.parts(ofBatch: 32) == parts)
+        #expect(trainer.parts(ofBatch: 1) == 1)
+    }
 }
