@@ -1,9 +1,11 @@
 // Direct convolution for thin inputs: see include/CConvKernels.h.
 //
 // With K = KH*KW*C small (27 for a 3x3 kernel on RGB), im2col + sgemm spends more time packing
-// and storing than multiplying. Here each output row's windows are packed into a buffer that
-// stays in L1/L2, and a register-blocked AVX2 kernel multiplies them: the forward pass keeps
-// 2 pixels x 32 filters of sums in registers, the kernel gradient 2 window cells x 32 filters.
+// and storing than multiplying. Here each output row reads its windows in place from a copy of
+// the KH input rows under it, zero-padded (or, with a dilated x axis, from windows packed in a
+// buffer that stays in L1/L2), and a register-blocked AVX2 kernel multiplies them: the forward
+// pass keeps 2 pixels x 32 filters of sums in registers, the kernel gradient 2 window cells x
+// 32 filters.
 // Every function that uses AVX2 carries a target attribute, and the engine calls them only
 // after `cnn_direct_conv_available()`, so the library runs on any x86-64 CPU.
 
@@ -24,38 +26,74 @@ int cnn_direct_conv_available(void) {
 #endif
 }
 
-size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g) {
-    return (size_t)g->out_width * (size_t)(g->kernel_height * g->kernel_width * g->channels);
+/// The KH padded input rows one output row reads: (OW-1)*SX + KW columns of C floats each.
+static size_t row_span(const cnn_conv_geometry *g) {
+    return ((size_t)(g->out_width - 1) * g->stride_x + g->kernel_width) * g->channels;
 }
 
-/// Output row (n, oy)'s windows as OW rows of K floats, in (ky, kx, c) order; padding is 0.
-static void pack_row(const cnn_conv_geometry *g, const float *x, int n, int oy, float *cols) {
+size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g) {
+    const size_t k = (size_t)(g->kernel_height * g->kernel_width * g->channels);
+    return (size_t)g->out_width * k + (size_t)g->kernel_height * row_span(g);
+}
+
+/// Where one output row's windows are: cell t of pixel p's window is base[p * step + off[t]].
+typedef struct {
+    const float *base;
+    size_t step;
+} windows;
+
+/// Whether windows are read in place from padded input rows (dilation 1 along x) rather than
+/// packed one by one.
+static int in_place(const cnn_conv_geometry *g) { return g->dilation_x == 1; }
+
+/// The offsets of the K window cells (ky, kx, c) from a pixel's base.
+static void window_offsets(const cnn_conv_geometry *g, int *off) {
+    const int c = g->channels, kw = g->kernel_width, k = g->kernel_height * kw * c;
+    const size_t span = row_span(g);
+    for (int t = 0; t < k; t++) off[t] = in_place(g) ? (int)((size_t)(t / (kw * c)) * span) + t % (kw * c) : t;
+}
+
+/// Output row (n, oy)'s windows in `scratch`. In place: the KH input rows it reads, each with
+/// its zero padding, one after another, and a pixel's window starts SX*C floats after its left
+/// neighbour's. Otherwise every window packed as OW rows of K floats in (ky, kx, c) order.
+static windows row_windows(const cnn_conv_geometry *g, const float *x, int n, int oy, float *scratch) {
     const int c = g->channels, kh = g->kernel_height, kw = g->kernel_width;
     const int h = g->height, w = g->width;
-    float *dst = cols;
+    if (in_place(g)) {
+        const size_t span = row_span(g);
+        const int cols = (int)(span / (size_t)c);
+        // Input columns [lo, hi) of the padded row are inside the image.
+        const int lo = g->pad_left < cols ? g->pad_left : cols;
+        const int hi = g->pad_left + w < cols ? g->pad_left + w : cols;
+        for (int ky = 0; ky < kh; ky++) {
+            float *dst = scratch + (size_t)ky * span;
+            const int iy = oy * g->stride_y + ky * g->dilation_y - g->pad_top;
+            if (iy < 0 || iy >= h || hi <= lo) {
+                memset(dst, 0, sizeof(float) * span);
+                continue;
+            }
+            memset(dst, 0, sizeof(float) * (size_t)lo * c);
+            memcpy(dst + (size_t)lo * c, x + (((size_t)n * h + iy) * w + (size_t)(lo - g->pad_left)) * c,
+                   sizeof(float) * (size_t)(hi - lo) * c);
+            memset(dst + (size_t)hi * c, 0, sizeof(float) * (size_t)(cols - hi) * c);
+        }
+        return (windows){scratch, (size_t)g->stride_x * c};
+    }
+    float *dst = scratch;
     for (int ox = 0; ox < g->out_width; ox++) {
         const int x0 = ox * g->stride_x - g->pad_left;
-        const int inside = g->dilation_x == 1 && x0 >= 0 && x0 + kw <= w;
         for (int ky = 0; ky < kh; ky++) {
             const int iy = oy * g->stride_y + ky * g->dilation_y - g->pad_top;
-            if (iy < 0 || iy >= h) {
-                memset(dst, 0, sizeof(float) * (size_t)(kw * c));
-                dst += kw * c;
-                continue;
-            }
-            const float *row = x + ((size_t)n * h + iy) * (size_t)w * c;
-            if (inside) {
-                memcpy(dst, row + (size_t)x0 * c, sizeof(float) * (size_t)(kw * c));
-                dst += kw * c;
-                continue;
-            }
+            const float *row = x + ((size_t)n * h + (iy < 0 ? 0 : iy)) * (size_t)w * c;
             for (int kx = 0; kx < kw; kx++) {
                 const int ix = x0 + kx * g->dilation_x;
-                for (int ch = 0; ch < c; ch++) dst[ch] = (ix < 0 || ix >= w) ? 0.0f : row[(size_t)ix * c + ch];
+                const int out = iy < 0 || iy >= h || ix < 0 || ix >= w;
+                for (int ch = 0; ch < c; ch++) dst[ch] = out ? 0.0f : row[(size_t)ix * c + ch];
                 dst += c;
             }
         }
     }
+    return (windows){scratch, (size_t)(kh * kw * c)};
 }
 
 /// max(v, 0) as the engine's ReLU: cells <= 0 become +0, NaN stays (an ordered compare is false).
@@ -63,18 +101,19 @@ INLINE_AVX2_FMA __m256 relu8(__m256 v) {
     return _mm256_andnot_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LE_OQ), v);
 }
 
-/// NP (1 or 2) pixels' windows `a` (stride k) times NV*8 filters of `kernel` (stride f),
-/// plus `bias`, into y (stride f).
-INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, const float *a,
-                                  const float *kernel, const float *bias, int relu, float *y) {
+/// NP (1 or 2) pixels, the first at `a` and the second `step` floats on, times NV*8 filters
+/// of `kernel` (stride f), plus `bias`, into y (stride f).
+INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, const float *a, size_t step,
+                                  const int *off, const float *kernel, const float *bias, int relu, float *y) {
     __m256 s0[4], s1[4];
     for (int v = 0; v < nv; v++) {
         s0[v] = bias ? _mm256_loadu_ps(bias + 8 * v) : _mm256_setzero_ps();
         s1[v] = s0[v];
     }
+    const float *a1 = a + (np == 2 ? step : 0);
     for (int t = 0; t < k; t++) {
-        const __m256 b0 = _mm256_broadcast_ss(a + t);
-        const __m256 b1 = _mm256_broadcast_ss(a + (np == 2 ? k : 0) + t);
+        const __m256 b0 = _mm256_broadcast_ss(a + off[t]);
+        const __m256 b1 = _mm256_broadcast_ss(a1 + off[t]);
         for (int v = 0; v < nv; v++) {
             const __m256 kv = _mm256_loadu_ps(kernel + (size_t)t * f + 8 * v);
             s0[v] = _mm256_fmadd_ps(b0, kv, s0[v]);
@@ -87,22 +126,24 @@ INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, cons
     }
 }
 
-#define FORWARD_COLUMNS(NV)                                                                   \
-    for (; ox + 2 <= ow; ox += 2)                                                             \
-        forward_tile(2, NV, k, f, cols + (size_t)ox * k, kc, bc, relu, yr + (size_t)ox * f);  \
-    if (ox < ow) forward_tile(1, NV, k, f, cols + (size_t)ox * k, kc, bc, relu, yr + (size_t)ox * f);
+#define FORWARD_COLUMNS(NV)                                                                         \
+    for (; ox + 2 <= ow; ox += 2)                                                                   \
+        forward_tile(2, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu, yr + (size_t)ox * f); \
+    if (ox < ow) forward_tile(1, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu, yr + (size_t)ox * f);
 
 AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
                                       const float *bias, int relu, int row0, int row1,
                                       float *y, float *scratch) {
     const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
+    if (k > CNN_DIRECT_CONV_MAX_WINDOW) return;
+    int off[CNN_DIRECT_CONV_MAX_WINDOW];
+    window_offsets(g, off);
     for (int r = row0; r < row1; r++) {
-        float *cols = scratch;
-        pack_row(g, x, r / g->out_height, r % g->out_height, cols);
+        const windows win = row_windows(g, x, r / g->out_height, r % g->out_height, scratch);
         for (int cb = 0; cb < f; cb += 32) {
             const float *kc = kernel + cb, *bc = bias ? bias + cb : NULL;
             float *yr = y + (size_t)r * ow * f + cb;
-            int ox = 0;
+            size_t ox = 0;
             switch (f - cb >= 32 ? 4 : (f - cb) / 8) {
             case 4: FORWARD_COLUMNS(4) break;
             case 3: FORWARD_COLUMNS(3) break;
@@ -113,18 +154,18 @@ AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x
     }
 }
 
-/// dk rows t (and t+1 when NT is 2), NV*8 filters, += the row's windows column t (t+1) times
-/// dy, pixel by pixel.
-INLINE_AVX2_FMA void gradient_tile(const int nt, const int nv, int ow, int k, int f, const float *cols,
-                                   const float *dy, float *dk) {
+/// dk rows t (and t+1 when NT is 2), NV*8 filters, += window cell t (at a0, t+1 at a1) of each
+/// of `np` pixels (`step` floats apart) times that pixel's dy, pixel by pixel.
+INLINE_AVX2_FMA void gradient_tile(const int nt, const int nv, int np, size_t step, int f, const float *a0,
+                                   const float *a1, const float *dy, float *dk) {
     __m256 s0[4], s1[4];
     for (int v = 0; v < nv; v++) {
         s0[v] = _mm256_loadu_ps(dk + 8 * v);
         s1[v] = nt == 2 ? _mm256_loadu_ps(dk + f + 8 * v) : s0[v];
     }
-    for (int p = 0; p < ow; p++) {
-        const __m256 b0 = _mm256_broadcast_ss(cols + (size_t)p * k);
-        const __m256 b1 = _mm256_broadcast_ss(cols + (size_t)p * k + (nt == 2 ? 1 : 0));
+    for (int p = 0; p < np; p++) {
+        const __m256 b0 = _mm256_broadcast_ss(a0 + p * step);
+        const __m256 b1 = _mm256_broadcast_ss(a1 + p * step);
         for (int v = 0; v < nv; v++) {
             const __m256 gv = _mm256_loadu_ps(dy + (size_t)p * f + 8 * v);
             s0[v] = _mm256_fmadd_ps(b0, gv, s0[v]);
@@ -137,20 +178,21 @@ INLINE_AVX2_FMA void gradient_tile(const int nt, const int nv, int ow, int k, in
     }
 }
 
-#define GRADIENT_ROWS(NV)                                                                             \
-    for (; t + 2 <= k; t += 2) gradient_tile(2, NV, np, k, f, cb0 + t, gr, dk + (size_t)t * f + cb); \
-    if (t < k) gradient_tile(1, NV, np, k, f, cb0 + t, gr, dk + (size_t)t * f + cb);
-
 /// Pixels the kernel gradient takes at a time: their windows and gradients stay in L1 while
 /// every tile of dk passes over them.
 enum { GRADIENT_BLOCK = 32 };
 
-/// dk += the windows `cols` (OW, K) transposed times one row of gradients `dy` (OW, F), in
-/// blocks of pixels (each dk element still adds its products in pixel order).
-INLINE_AVX2_FMA void gradient_row(int ow, int k, int f, const float *cols, const float *dy, float *dk) {
+#define GRADIENT_ROWS(NV)                                                                      \
+    for (; t + 2 <= k; t += 2)                                                                 \
+        gradient_tile(2, NV, np, win.step, f, a + off[t], a + off[t + 1], gr, dk + (size_t)t * f + cb); \
+    if (t < k) gradient_tile(1, NV, np, win.step, f, a + off[t], a + off[t], gr, dk + (size_t)t * f + cb);
+
+/// dk += one output row's windows transposed times its gradients `dy` (OW, F), in blocks of
+/// pixels (each dk element still adds its products in pixel order).
+INLINE_AVX2_FMA void gradient_row(int ow, int k, int f, windows win, const int *off, const float *dy, float *dk) {
     for (int p0 = 0; p0 < ow; p0 += GRADIENT_BLOCK) {
         const int np = ow - p0 < GRADIENT_BLOCK ? ow - p0 : GRADIENT_BLOCK;
-        const float *cb0 = cols + (size_t)p0 * k, *dy0 = dy + (size_t)p0 * f;
+        const float *a = win.base + p0 * win.step, *dy0 = dy + (size_t)p0 * f;
         for (int cb = 0; cb < f; cb += 32) {
             const float *gr = dy0 + cb;
             int t = 0;
@@ -166,11 +208,7 @@ INLINE_AVX2_FMA void gradient_row(int ow, int k, int f, const float *cols, const
 
 AVX2_FMA void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy,
                                               int row0, int row1, float *dk, float *scratch) {
-    const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
-    for (int r = row0; r < row1; r++) {
-        pack_row(g, x, r / g->out_height, r % g->out_height, scratch);
-        gradient_row(ow, k, f, scratch, dy + (size_t)r * ow * f, dk);
-    }
+    cnn_direct_conv_backward(g, x, dy, NULL, row0, row1, dk, NULL, scratch);
 }
 
 size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g) {
@@ -181,7 +219,10 @@ AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *
                                        const float *relu_output, int row0, int row1,
                                        float *dk, double *db, float *scratch) {
     const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
-    float *cols = scratch, *masked = scratch + cnn_direct_conv_scratch(g);
+    if (k > CNN_DIRECT_CONV_MAX_WINDOW) return;
+    int off[CNN_DIRECT_CONV_MAX_WINDOW];
+    window_offsets(g, off);
+    float *masked = scratch + cnn_direct_conv_scratch(g);
     for (int r = row0; r < row1; r++) {
         const size_t base = (size_t)r * ow * f;
         const float *gr = dy + base;
@@ -202,7 +243,7 @@ AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *
                 for (int e = 0; e < 8; e++) db[j + e] += (double)lanes[e];
             }
         }
-        pack_row(g, x, r / g->out_height, r % g->out_height, cols);
-        gradient_row(ow, k, f, cols, gr, dk);
+        const windows win = row_windows(g, x, r / g->out_height, r % g->out_height, scratch);
+        gradient_row(ow, k, f, win, off, gr, dk);
     }
 }

@@ -3,8 +3,9 @@ import CConvKernels
 /// The direct convolution for thin inputs (module CConvKernels): when a window holds few
 /// numbers (K = KH*KW*C <= 64, e.g. 27 for a 3x3 kernel on RGB), packing every window for
 /// `cblas_sgemm` moves more memory than the product needs, and a GEMM with K = 27 runs at a
-/// fraction of OpenBLAS' speed. The C kernels pack one output row at a time into a buffer
-/// that stays in cache and multiply it with AVX2 fused multiply-adds. Used only when the CPU
+/// fraction of OpenBLAS' speed. The C kernels read each output row's windows in place from a
+/// zero-padded copy of the input rows under it (no packing) and multiply them with AVX2 fused
+/// multiply-adds. Used only when the CPU
 /// has AVX2 and FMA and F is a multiple of 8; otherwise the im2col + sgemm path runs.
 /// Tested against the plain reference loops like every other fast kernel.
 enum DirectConv {
@@ -12,7 +13,7 @@ enum DirectConv {
     static let available = cnn_direct_conv_available() != 0
 
     /// Largest window (KH*KW*C) the direct kernels take.
-    static let maximumWindow = 64
+    static let maximumWindow = Int(CNN_DIRECT_CONV_MAX_WINDOW)
 
     /// Whether a convolution of `c` input channels and `f` filters runs directly.
     static func applies(_ g: WindowGeometry, channels c: Int, filters f: Int) -> Bool {
@@ -30,9 +31,9 @@ enum DirectConv {
                           pad_top: Int32(g.padTop), pad_left: Int32(g.padLeft))
     }
 
-    /// Scratch floats per call: one output row of windows.
+    /// Scratch floats per forward or kernel-gradient call: one output row's windows.
     static func scratch(_ g: WindowGeometry, channels c: Int) -> Int {
-        g.outputWidth * g.kernelHeight * g.kernelWidth * c
+        withUnsafePointer(to: geometry(g, channels: c, filters: 8)) { Int(cnn_direct_conv_scratch($0)) }
     }
 
     /// y rows `rows` (r = n*OH + oy) = bias + windows * kernel, with ReLU when `relu`.
@@ -52,9 +53,9 @@ enum DirectConv {
         }
     }
 
-    /// Scratch floats per `backward` call: one output row of windows and one of gradients.
+    /// Scratch floats per `backward` call: one output row's windows and one of gradients.
     static func backwardScratch(_ g: WindowGeometry, channels c: Int, filters f: Int) -> Int {
-        g.outputWidth * (g.kernelHeight * g.kernelWidth * c + f)
+        withUnsafePointer(to: geometry(g, channels: c, filters: f)) { Int(cnn_direct_conv_backward_scratch($0)) }
     }
 
     /// dk (K, F) += windows^T * dy and, with `db`, db (F) += the row sums of dy, over output

@@ -18,10 +18,14 @@ typedef struct {
     int pad_top, pad_left;                   // cells of padding before row 0 / column 0
 } cnn_conv_geometry;
 
+/// Largest window (KH*KW*C) the kernels take; larger ones return without computing.
+#define CNN_DIRECT_CONV_MAX_WINDOW 64
+
 /// 1 when this CPU has AVX2 and FMA (the kernels below may run), else 0.
 int cnn_direct_conv_available(void);
 
-/// Floats of scratch one call needs: one output row of windows, OW * KH*KW*C.
+/// Floats of scratch one forward or kernel-gradient call needs: room for one output row's
+/// windows, packed (OW * KH*KW*C) or as KH padded input rows.
 size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g);
 
 /// y rows [row0, row1) = bias + windows * kernel, then max(., 0) when `relu` (NaN stays NaN,
@@ -36,8 +40,8 @@ void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const f
 void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy,
                                      int row0, int row1, float *dk, float *scratch);
 
-/// Floats of scratch `cnn_direct_conv_backward` needs: one output row of windows and one of
-/// gradients, OW * (KH*KW*C + F).
+/// Floats of scratch `cnn_direct_conv_backward` needs: `cnn_direct_conv_scratch` and one output
+/// row of gradients (OW * F).
 size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g);
 
 /// The kernel and bias gradients over output rows [row0, row1) in one pass over dy, for a layer
