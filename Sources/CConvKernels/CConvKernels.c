@@ -101,10 +101,23 @@ INLINE_AVX2_FMA __m256 relu8(__m256 v) {
     return _mm256_andnot_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LE_OQ), v);
 }
 
+/// One bit per lane: 1 where ReLU keeps the lane (not v <= 0; NaN is kept), lane 0 lowest.
+INLINE_AVX2_FMA int kept8(__m256 v) {
+    return _mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_NLE_UQ));
+}
+
+/// The 8 lanes of a byte of `kept8` bits as a mask (all ones where kept).
+INLINE_AVX2_FMA __m256 keep_mask8(unsigned char bits) {
+    const __m256i lanes = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256i b = _mm256_and_si256(_mm256_set1_epi32(bits), lanes);
+    return _mm256_castsi256_ps(_mm256_cmpeq_epi32(b, lanes));
+}
+
 /// NP (1 or 2) pixels, the first at `a` and the second `step` floats on, times NV*8 filters
 /// of `kernel` (stride f), plus `bias`, into y (stride f).
 INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, const float *a, size_t step,
-                                  const int *off, const float *kernel, const float *bias, int relu, float *y) {
+                                  const int *off, const float *kernel, const float *bias, int relu, float *y,
+                                  unsigned char *keep) {
     __m256 s0[4], s1[4];
     for (int v = 0; v < nv; v++) {
         s0[v] = bias ? _mm256_loadu_ps(bias + 8 * v) : _mm256_setzero_ps();
@@ -123,17 +136,24 @@ INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, cons
     for (int v = 0; v < nv; v++) {
         _mm256_storeu_ps(y + 8 * v, relu ? relu8(s0[v]) : s0[v]);
         if (np == 2) _mm256_storeu_ps(y + f + 8 * v, relu ? relu8(s1[v]) : s1[v]);
+        if (keep) {
+            keep[v] = (unsigned char)kept8(s0[v]);
+            if (np == 2) keep[f / 8 + v] = (unsigned char)kept8(s1[v]);
+        }
     }
 }
 
-#define FORWARD_COLUMNS(NV)                                                                         \
-    for (; ox + 2 <= ow; ox += 2)                                                                   \
-        forward_tile(2, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu, yr + (size_t)ox * f); \
-    if (ox < ow) forward_tile(1, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu, yr + (size_t)ox * f);
+#define FORWARD_COLUMNS(NV)                                                                    \
+    for (; ox + 2 <= ow; ox += 2)                                                              \
+        forward_tile(2, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu,       \
+                     yr + ox * f, kr ? kr + ox * f / 8 : NULL);                                \
+    if (ox < ow)                                                                               \
+        forward_tile(1, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu,       \
+                     yr + ox * f, kr ? kr + ox * f / 8 : NULL);
 
 AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
                                       const float *bias, int relu, int row0, int row1,
-                                      float *y, float *scratch) {
+                                      float *y, unsigned char *keep, float *scratch) {
     const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
     if (k > CNN_DIRECT_CONV_MAX_WINDOW) return;
     int off[CNN_DIRECT_CONV_MAX_WINDOW];
@@ -143,6 +163,7 @@ AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x
         for (int cb = 0; cb < f; cb += 32) {
             const float *kc = kernel + cb, *bc = bias ? bias + cb : NULL;
             float *yr = y + (size_t)r * ow * f + cb;
+            unsigned char *kr = keep ? keep + ((size_t)r * ow * f + cb) / 8 : NULL;
             size_t ox = 0;
             switch (f - cb >= 32 ? 4 : (f - cb) / 8) {
             case 4: FORWARD_COLUMNS(4) break;
@@ -216,7 +237,7 @@ size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g) {
 }
 
 AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy,
-                                       const float *relu_output, int row0, int row1,
+                                       const unsigned char *keep, int row0, int row1,
                                        float *dk, double *db, float *scratch) {
     const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
     if (k > CNN_DIRECT_CONV_MAX_WINDOW) return;
@@ -226,11 +247,10 @@ AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *
     for (int r = row0; r < row1; r++) {
         const size_t base = (size_t)r * ow * f;
         const float *gr = dy + base;
-        if (relu_output) {
-            const float *yr = relu_output + base;
+        if (keep) {
+            const unsigned char *kr = keep + base / 8;
             for (size_t i = 0; i + 8 <= (size_t)ow * f; i += 8) {
-                const __m256 drop = _mm256_cmp_ps(_mm256_loadu_ps(yr + i), _mm256_setzero_ps(), _CMP_LE_OQ);
-                _mm256_storeu_ps(masked + i, _mm256_andnot_ps(drop, _mm256_loadu_ps(gr + i)));
+                _mm256_storeu_ps(masked + i, _mm256_and_ps(keep_mask8(kr[i / 8]), _mm256_loadu_ps(gr + i)));
             }
             gr = masked;
         }

@@ -86,6 +86,22 @@ enum Conv2DKernels {
     /// `direct` is false (tests compare both paths).
     static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry,
                         relu: Bool = false, direct: Bool = true) -> Tensor<Float> {
+        forward(x, k, bias: bias, g, relu: relu, direct: direct, keep: nil)
+    }
+
+    /// `forward` with ReLU on the direct path, and ReLU's keep bits: bit e % 8 of byte e / 8 is
+    /// set where output e is kept (all the backward pass of a first layer needs of y, 32 times
+    /// smaller). Only when `DirectConv.applies`.
+    static func forwardKeepingReLUMask(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?,
+                                       _ g: WindowGeometry) -> (y: Tensor<Float>, keep: [UInt8]) {
+        precondition(DirectConv.applies(g, channels: x.shape[3], filters: k.shape[3]), "ReLU keep bits need the direct kernel")
+        var keep = [UInt8](repeating: 0, count: x.shape[0] * g.outputHeight * g.outputWidth * k.shape[3] / 8)
+        let y = keep.withUnsafeMutableBufferPointer { forward(x, k, bias: bias, g, relu: true, direct: true, keep: $0.baseAddress) }
+        return (y, keep)
+    }
+
+    static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry,
+                        relu: Bool, direct: Bool, keep: UnsafeMutablePointer<UInt8>?) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
@@ -99,9 +115,9 @@ enum Conv2DKernels {
             k.scalars.withUnsafeBufferPointer { pk in
                 biasScalars.withUnsafeBufferPointer { pb in
                     out.withUnsafeMutableBufferPointer { po in
-                        let box = UncheckedSendableBox(value: (px, pk, po, pb))
+                        let box = UncheckedSendableBox(value: (px, pk, po, pb, keep))
                         Parallel.forEach(pieces.count) { i in
-                            let (px, pk, po, pb) = box.value
+                            let (px, pk, po, pb, keep) = box.value
                             guard let xp = px.baseAddress, let kp = pk.baseAddress, let op = po.baseAddress else { return }
                             let rows = pieces[i]
                             let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
@@ -111,7 +127,8 @@ enum Conv2DKernels {
                             // (An empty array may still have a base address: ask `bias` itself.)
                             let bp = bias == nil ? nil : pb.baseAddress
                             if useDirect {
-                                DirectConv.forward(geometry, xp, kp, bias: bp, relu: relu, rows: rows, into: op, scratch: cols)
+                                DirectConv.forward(geometry, xp, kp, bias: bp, relu: relu, rows: rows, into: op, keep: keep,
+                                                   scratch: cols)
                                 return
                             }
                             if let bp { fillRows(y, rows: m, f, with: bp) }
@@ -312,12 +329,13 @@ enum Conv2DKernels {
     }
 
     /// The kernel gradient and, when `bias`, the bias gradient of a thin-input convolution in
-    /// one pass over dy (masked on the way by the fused ReLU's output y, when given), without
-    /// writing the masked dy: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F), db (F).
+    /// one pass over dy (masked on the way by the fused ReLU's keep bits from
+    /// `forwardKeepingReLUMask`, when given), without writing the masked dy:
+    /// x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F), db (F).
     /// The rows are cut as in `kernelGradient`: up to 8 fixed groups of pieces, each summed in
     /// piece order, the groups added in order (db in Double), so nothing depends on cores.
     /// Only when `hasDirectGradients`.
-    static func directGradients(_ x: Tensor<Float>, _ dy: Tensor<Float>, reluOutput y: Tensor<Float>?,
+    static func directGradients(_ x: Tensor<Float>, _ dy: Tensor<Float>, keep: [UInt8]?,
                                 _ g: WindowGeometry, bias: Bool) -> (kernel: Tensor<Float>, bias: Tensor<Float>?) {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         precondition(DirectConv.applies(g, channels: c, filters: f), "direct gradients for \(formatShape(x.shape)) -> \(formatShape(dy.shape))")
@@ -328,14 +346,15 @@ enum Conv2DKernels {
         let scratch = DirectConv.backwardScratch(g, channels: c, filters: f)
         var partial = LargeArray.uninitializedFloats(groups * size)
         var partialBias = [Double](repeating: 0, count: groups * f)
-        let ys = y?.scalars ?? []
+        let bits = keep ?? []
+        precondition(keep == nil || bits.count * 8 == dy.count, "direct gradients: \(bits.count) keep bytes for \(dy.count) outputs")
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
-                ys.withUnsafeBufferPointer { py in
+                bits.withUnsafeBufferPointer { py in
                     partial.withUnsafeMutableBufferPointer { pp in
                         partialBias.withUnsafeMutableBufferPointer { pb in
                             let box = UncheckedSendableBox(value: (px, pdy, py, pp, pb))
-                            let masked = y != nil
+                            let masked = keep != nil
                             Parallel.forEach(groups) { j in
                                 let (px, pdy, py, pp, pb) = box.value
                                 guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress,
@@ -345,7 +364,7 @@ enum Conv2DKernels {
                                 let cols = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
                                 defer { cols.deallocate() }
                                 for i in (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups) {
-                                    DirectConv.backward(geometry, xp, dyp, reluOutput: masked ? py.baseAddress : nil, rows: pieces[i],
+                                    DirectConv.backward(geometry, xp, dyp, keep: masked ? py.baseAddress : nil, rows: pieces[i],
                                                         kernel: dk, bias: bias ? bp + j * f : nil, scratch: cols)
                                 }
                             }

@@ -36,12 +36,15 @@ enum DirectConv {
         withUnsafePointer(to: geometry(g, channels: c, filters: 8)) { Int(cnn_direct_conv_scratch($0)) }
     }
 
-    /// y rows `rows` (r = n*OH + oy) = bias + windows * kernel, with ReLU when `relu`.
+    /// y rows `rows` (r = n*OH + oy) = bias + windows * kernel, with ReLU when `relu`; with
+    /// `keep`, ReLU's keep bits too (bit e % 8 of keep[e / 8] set where output e is kept).
     static func forward(_ geometry: cnn_conv_geometry, _ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, relu: Bool, rows: Range<Int>,
-                        into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                        into y: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<UInt8>?,
+                        scratch: UnsafeMutablePointer<Float>) {
         withUnsafePointer(to: geometry) { gp in
-            cnn_direct_conv_forward(gp, x, kernel, bias, relu ? 1 : 0, Int32(rows.lowerBound), Int32(rows.upperBound), y, scratch)
+            cnn_direct_conv_forward(gp, x, kernel, bias, relu ? 1 : 0, Int32(rows.lowerBound), Int32(rows.upperBound),
+                                    y, keep, scratch)
         }
     }
 
@@ -59,12 +62,12 @@ enum DirectConv {
     }
 
     /// dk (K, F) += windows^T * dy and, with `db`, db (F) += the row sums of dy, over output
-    /// rows `rows`, dy masked by the fused ReLU's output when `reluOutput` is given.
+    /// rows `rows`, dy masked by the fused ReLU's keep bits when `keep` is given.
     static func backward(_ geometry: cnn_conv_geometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                         reluOutput: UnsafePointer<Float>?, rows: Range<Int>, kernel dk: UnsafeMutablePointer<Float>,
+                         keep: UnsafePointer<UInt8>?, rows: Range<Int>, kernel dk: UnsafeMutablePointer<Float>,
                          bias db: UnsafeMutablePointer<Double>?, scratch: UnsafeMutablePointer<Float>) {
         withUnsafePointer(to: geometry) { gp in
-            cnn_direct_conv_backward(gp, x, dy, reluOutput, Int32(rows.lowerBound), Int32(rows.upperBound), dk, db, scratch)
+            cnn_direct_conv_backward(gp, x, dy, keep, Int32(rows.lowerBound), Int32(rows.upperBound), dk, db, scratch)
         }
     }
 }

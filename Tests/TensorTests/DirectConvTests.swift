@@ -55,36 +55,42 @@ import Testing
         #expect(maxAbsDifference(Conv2DKernels.kernelGradient(x, dy, g, direct: false).scalars, slow) < tolerance)
     }
 
-    /// The one-pass first-layer backward (ReLU mask, bias and kernel gradients together)
-    /// against the separate passes it replaces, and through the tape.
+    /// The first-layer forward's ReLU keep bits, and the one-pass first-layer backward (ReLU
+    /// mask from those bits, bias and kernel gradients together) against the separate passes
+    /// it replaces, and through the tape.
     @Test(arguments: DirectConvTests.thin) func firstLayerGradientsMatchSeparatePasses(_ t: ConvCase) throws {
         guard DirectConv.available else { print("notice: no AVX2+FMA on this CPU; direct gradients not tested"); return }
         let g = try Self.geometry(t)
         let x = randomTensor([t.n, t.h, t.w, t.c], seed: 56)
         let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 57)
         let b = randomTensor([t.f], seed: 58)
-        let y = Conv2DKernels.forward(x, k, bias: b, g, relu: true)
+        let (y, keep) = Conv2DKernels.forwardKeepingReLUMask(x, k, bias: b, g)
+        #expect(y.scalars.map(\.bitPattern) == Conv2DKernels.forward(x, k, bias: b, g, relu: true).scalars.map(\.bitPattern))
+        #expect(keep.count * 8 == y.count)
+        for e in 0..<y.count { #expect((keep[e / 8] >> (e % 8)) & 1 == (y.scalars[e] > 0 ? 1 : 0)) }
         let dy = randomTensor(y.shape, seed: 59)
         let rows = Double(t.n * g.outputHeight * g.outputWidth)
         for relu in [true, false] {
             let (db, masked) = Conv2DKernels.biasGradient(dy, reluOutput: relu ? y : nil)
-            let (dk, dbDirect) = Conv2DKernels.directGradients(x, dy, reluOutput: relu ? y : nil, g, bias: true)
+            let (dk, dbDirect) = Conv2DKernels.directGradients(x, dy, keep: relu ? keep : nil, g, bias: true)
             let slowK = try x.conv2dKernelGradientReference(masked, g).scalars.map(Double.init)
             #expect(maxAbsDifference(dk.scalars, slowK) < 1e-5 * rows)
             let sums = (0..<t.f).map { j in stride(from: j, to: masked.count, by: t.f).reduce(0.0) { $0 + Double(masked.scalars[$1]) } }
             #expect(maxAbsDifference(dbDirect?.scalars ?? [], sums) < 1e-6 * rows)
             #expect(maxAbsDifference(db.scalars, sums) < 1e-6 * rows)
-            #expect(Conv2DKernels.directGradients(x, dy, reluOutput: relu ? y : nil, g, bias: false).bias == nil)
+            #expect(Conv2DKernels.directGradients(x, dy, keep: relu ? keep : nil, g, bias: false).bias == nil)
         }
-        // On the tape: a constant input (a first layer) takes the one-pass path.
+        // On the tape: a constant input (a first layer) keeps the bits and takes the one-pass path.
         let tape = Tape()
         let (kv, bv) = (tape.variable(k), tape.variable(b))
         let out = try tape.conv2d(tape.constant(x), kv, bias: bv, stride: t.stride, padding: t.padding,
                                   dilation: t.dilation, relu: true)
+        #expect(out.tensor.scalars.map(\.bitPattern) == y.scalars.map(\.bitPattern))
         let grads = try tape.gradients(of: out, seed: dy, wrt: [kv, bv])
         let masked = Conv2DKernels.biasGradient(dy, reluOutput: y).masked
         #expect(maxAbsDifference(grads[0].scalars, try x.conv2dKernelGradientReference(masked, g).scalars.map(Double.init)) < 1e-5 * rows)
-        #expect(grads[1].shape == [t.f])
+        let sums = (0..<t.f).map { j in stride(from: j, to: masked.count, by: t.f).reduce(0.0) { $0 + Double(masked.scalars[$1]) } }
+        #expect(maxAbsDifference(grads[1].scalars, sums) < 1e-6 * rows)
     }
 
     @Test func repeatedFirstLayerStepsGiveTheSameBits() throws {

@@ -31,9 +31,11 @@ size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g);
 /// y rows [row0, row1) = bias + windows * kernel, then max(., 0) when `relu` (NaN stays NaN,
 /// -0 becomes +0). Each output is bias (or 0) plus its KH*KW*C products, added in window
 /// order (ky, kx, c) by fused multiply-adds. `bias` may be NULL. `y` points at row 0.
+/// When `keep` is not NULL, bit e % 8 of keep[e / 8] is set where output e is kept by ReLU
+/// (its sum is not <= 0): the ReLU gradient mask, 32 times smaller than y.
 void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
                              const float *bias, int relu, int row0, int row1,
-                             float *y, float *scratch);
+                             float *y, unsigned char *keep, float *scratch);
 
 /// dk (KH*KW*C, F) += windows^T * dy over output rows [row0, row1): each element adds its
 /// products pixel by pixel in row order by fused multiply-adds. `dy` points at row 0.
@@ -45,12 +47,13 @@ void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x,
 size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g);
 
 /// The kernel and bias gradients over output rows [row0, row1) in one pass over dy, for a layer
-/// whose input needs no gradient. Each row's dy is first masked by the fused ReLU's output y
-/// when `relu_output` is not NULL (dy where y <= 0 becomes 0; the engine's ReLU gradient);
-/// then dk += windows^T * dy as `cnn_direct_conv_kernel_gradient`, and, when `db` is not NULL,
-/// db[j] += (the row's F-channel sums, added pixel by pixel in float), in double.
+/// whose input needs no gradient. Each row's dy is first masked by the fused ReLU's `keep` bits
+/// from the forward pass when not NULL (dy becomes +0 where ReLU dropped the output: the
+/// engine's ReLU gradient); then dk += windows^T * dy as `cnn_direct_conv_kernel_gradient`,
+/// and, when `db` is not NULL, db[j] += (the row's F-channel sums, added pixel by pixel in
+/// float), in double.
 void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy,
-                              const float *relu_output, int row0, int row1,
+                              const unsigned char *keep, int row0, int row1,
                               float *dk, double *db, float *scratch);
 
 #endif

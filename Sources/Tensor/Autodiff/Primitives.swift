@@ -36,7 +36,8 @@ enum Primitive {
     case multiply(Tensor<Float>, Tensor<Float>)
     case divide(Tensor<Float>, Tensor<Float>)
     case matmul(Tensor<Float>, Tensor<Float>)
-    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry, reluOutput: Tensor<Float>?)
+    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry, reluOutput: Tensor<Float>?,
+                reluKeep: [UInt8]?)
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
     case maxPool(indices: [Int32], inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
@@ -73,11 +74,16 @@ enum Primitive {
         case let .matmul(a, b):
             return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
                     want(1) ? GEMM.product(a, g, transposeA: true) : none]
-        case let .conv2d(x, k, hasBias, geometry, reluOutput):
-            // A first layer on a thin input: kernel and bias gradients (and the ReLU mask) in
-            // one pass of the direct kernel.
-            if !want(0) && want(1) && Conv2DKernels.hasDirectGradients(x, k, geometry) {
-                let (dk, db) = Conv2DKernels.directGradients(x, g, reluOutput: reluOutput, geometry, bias: hasBias && want(2))
+        case let .conv2d(x, k, hasBias, geometry, reluOutput, reluKeep):
+            // A first layer on a thin input (its input needs no gradient): kernel and bias
+            // gradients, and the ReLU mask from its keep bits, in one pass of the direct kernel.
+            if let reluKeep {
+                precondition(!want(0), "conv2d: ReLU keep bits are kept only for inputs that need no gradient")
+                let (dk, db) = Conv2DKernels.directGradients(x, g, keep: reluKeep, geometry, bias: hasBias && want(2))
+                return [none, want(1) ? dk : none] + (hasBias ? [db ?? none] : [])
+            }
+            if !want(0) && want(1) && reluOutput == nil && Conv2DKernels.hasDirectGradients(x, k, geometry) {
+                let (dk, db) = Conv2DKernels.directGradients(x, g, keep: nil, geometry, bias: hasBias && want(2))
                 return [none, dk] + (hasBias ? [db ?? none] : [])
             }
             // A fused ReLU masks g first; with a bias, in the same pass as the bias gradient.

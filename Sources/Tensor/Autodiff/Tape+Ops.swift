@@ -58,10 +58,20 @@ extension Tape {
         }
         let g = try WindowGeometry(inputHeight: x4.shape[1], inputWidth: x4.shape[2], kernelHeight: k4.shape[0],
                                    kernelWidth: k4.shape[1], stride: stride, dilation: dilation, padding: padding)
-        let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g, relu: relu)
         let inputs = bias.map { [x4, k4, $0] } ?? [x4, k4]
-        let v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: relu ? y : nil),
+        let v: Variable
+        if relu && !nodes[x4.id].requiresGradient && DirectConv.applies(g, channels: x4.shape[3], filters: k4.shape[3]) {
+            // A first layer: its backward pass needs only which outputs ReLU kept (1 bit each),
+            // so y itself can go as soon as the next layer has read it.
+            let (y, keep) = Conv2DKernels.forwardKeepingReLUMask(x4.tensor, k4.tensor, bias: bias?.tensor, g)
+            v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: nil, reluKeep: keep),
                        inputs: inputs, value: y)
+        } else {
+            let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g, relu: relu)
+            v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: relu ? y : nil, reluKeep: nil),
+                       inputs: inputs, value: y)
+        }
+        let y = v.tensor
         switch xs.count {
         case 2: return try reshape(v, [y.shape[1], y.shape[2]])
         case 3: return try reshape(v, Array(y.shape.dropFirst()))
