@@ -33,7 +33,8 @@ enum Conv2DKernels {
     /// The output-row ranges (row r = n*OH + oy) of the image blocks of a batch of `n`:
     /// `parts` blocks, or one when `n` < `parts`.
     static func blocks(_ n: Int, _ g: WindowGeometry) -> [Range<Int>] {
-        let p = n >= parts ? parts : 1
+        // (Inside one part of a split batch everything runs on one thread: one block.)
+        let p = n >= parts && !Parallel.onPartThread ? parts : 1
         return (0..<p).map { (n * $0 / p * g.outputHeight)..<(n * ($0 + 1) / p * g.outputHeight) }
     }
 
@@ -45,9 +46,13 @@ enum Conv2DKernels {
 
     /// The fixed pieces of output rows 0..<rows: consecutive ranges of equal length (the last
     /// may be shorter), each at most the chunk budget of columns; they depend on the shapes only.
+    /// Inside one part of a split batch (`runConcurrently`), where everything runs on one thread,
+    /// pieces are only as many as the budget needs: fewer, longer GEMMs. Whether a thread runs
+    /// a part depends on the batch, not on the machine, so the pieces still do not.
     static func pieces(_ rows: Int, _ g: WindowGeometry, channels c: Int) -> [Range<Int>] {
         let budget = Im2Col.rowsPerChunk(g, channels: c, budget: chunkBudget)
-        let per = Swift.max(1, Swift.min(budget, (rows + minPieces - 1) / minPieces))
+        let least = Parallel.onPartThread ? 1 : minPieces
+        let per = Swift.max(1, Swift.min(budget, (rows + least - 1) / least))
         return stride(from: 0, to: rows, by: per).map { $0..<Swift.min(rows, $0 + per) }
     }
 

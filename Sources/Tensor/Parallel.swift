@@ -50,20 +50,23 @@ extension Parallel {
 
 /// Runs `body(i)` for `i` in `0..<parts`, concurrently when there is more than one core, and
 /// returns the results in order. Each part runs start to finish on one thread, and the
-/// engine's loops inside it stay on that thread, so independent parts of a batch (one tape
-/// each) use the cores without meeting at every layer. Which thread runs a part never
-/// changes what it computes.
+/// engine's loops inside it stay on that thread (also when the parts run one after another
+/// on a single core), so independent parts of a batch (one tape each) use the cores without
+/// meeting at every layer, and a part computes the same bits on any machine.
 public func runConcurrently<T>(_ parts: Int, _ body: (Int) -> T) -> [T] {
-    if parts <= 1 || Parallel.cores == 1 || Parallel.onPartThread { return (0..<parts).map(body) }
+    if parts <= 1 { return (0..<parts).map(body) }
+    func part(_ i: Int) -> T {
+        let outer = pthread_getspecific(partThreadKey)
+        pthread_setspecific(partThreadKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(partThreadKey, outer) }
+        return body(i)
+    }
+    if Parallel.cores == 1 || Parallel.onPartThread { return (0..<parts).map(part) }
     var results = [T?](repeating: nil, count: parts)
     results.withUnsafeMutableBufferPointer { out in
-        withoutActuallyEscaping(body) { escapable in
+        withoutActuallyEscaping(part) { escapable in
             let box = UncheckedSendableBox(value: (escapable, out))
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                pthread_setspecific(partThreadKey, UnsafeRawPointer(bitPattern: 1))
-                defer { pthread_setspecific(partThreadKey, nil) }
-                box.value.1[i] = box.value.0(i)
-            }
+            DispatchQueue.concurrentPerform(iterations: parts) { i in box.value.1[i] = box.value.0(i) }
         }
     }
     return results.map { $0! }
