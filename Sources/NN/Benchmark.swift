@@ -29,7 +29,7 @@ public enum Benchmark {
     }
 
     /// OpenBLAS sgemm through the engine's matmul, (n,n) x (n,n): 2n³ FLOPs.
-    public static func sgemm(n: Int = 2048, repeats: Int = 3) throws(NNError) -> Row {
+    public static func sgemm(n: Int = 2048, repeats: Int = 5) throws(NNError) -> Row {
         let a = Tensor<Float>.random(shape: [n, n], seed: 1), b = Tensor<Float>.random(shape: [n, n], seed: 2)
         do {
             let c = try a.matmul(b)
@@ -49,7 +49,7 @@ public enum Benchmark {
     /// gradient (2*MACs) and, except for the first layer, whose input needs no gradient, the
     /// input gradient (2*MACs). The backward pass starts from a fixed random gradient of the
     /// layer's output (a vector-Jacobian product), so only the layer's own work is timed.
-    public static func convLayers(of model: Sequential, batch: Int = 32, repeats: Int = 2) throws(NNError) -> [Row] {
+    public static func convLayers(of model: Sequential, batch: Int = 32, repeats: Int = 5) throws(NNError) -> [Row] {
         var rows: [Row] = []
         let weights = ModelWeights.glorotUniform(for: model, seed: 7)
         var first = true

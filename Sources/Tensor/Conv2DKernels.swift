@@ -340,15 +340,15 @@ enum Conv2DKernels {
     /// one pass over dy (masked on the way by the fused ReLU's keep bits from
     /// `forwardKeepingReLUMask`, when given), without writing the masked dy:
     /// x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F), db (F).
-    /// The rows are cut as in `kernelGradient`: up to 8 fixed groups of pieces, each summed in
-    /// piece order, the groups added in order (db in Double), so nothing depends on cores.
-    /// Only when `hasDirectGradients`.
+    /// The rows are cut into the pieces of `kernelGradient`, each summed on its own (the partial
+    /// gradients are tiny: K x F), handed to the cores as they come free, then added in piece
+    /// order (db in Double), so nothing depends on cores. Only when `hasDirectGradients`.
     static func directGradients(_ x: Tensor<Float>, _ dy: Tensor<Float>, keep: [UInt8]?,
                                 _ g: WindowGeometry, bias: Bool) -> (kernel: Tensor<Float>, bias: Tensor<Float>?) {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         precondition(DirectConv.applies(g, channels: c, filters: f), "direct gradients for \(formatShape(x.shape)) -> \(formatShape(dy.shape))")
         let pieces = pieces(n * g.outputHeight, g, channels: c)
-        let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
+        let groups = Swift.max(1, pieces.count)
         let size = g.kernelHeight * g.kernelWidth * c * f
         let geometry = DirectConv.geometry(g, channels: c, filters: f)
         let scratch = DirectConv.backwardScratch(g, channels: c, filters: f)
