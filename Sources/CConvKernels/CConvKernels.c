@@ -12,6 +12,7 @@
 #include "CConvKernels.h"
 
 #include <immintrin.h>
+#include <stdint.h>
 #include <string.h>
 
 #define AVX2_FMA __attribute__((target("avx2,fma")))
@@ -113,11 +114,23 @@ INLINE_AVX2_FMA __m256 keep_mask8(unsigned char bits) {
     return _mm256_castsi256_ps(_mm256_cmpeq_epi32(b, lanes));
 }
 
+/// Stores 8 floats at p (16-byte aligned when streaming). Streaming (non-temporal) stores skip
+/// reading the destination's cache lines first: for an output far larger than the caches that
+/// halves the memory traffic of the forward pass.
+INLINE_AVX2_FMA void store8(float *p, __m256 v, int stream) {
+    if (stream) {
+        _mm_stream_ps(p, _mm256_castps256_ps128(v));
+        _mm_stream_ps(p + 4, _mm256_extractf128_ps(v, 1));
+    } else {
+        _mm256_storeu_ps(p, v);
+    }
+}
+
 /// NP (1 or 2) pixels, the first at `a` and the second `step` floats on, times NV*8 filters
 /// of `kernel` (stride f), plus `bias`, into y (stride f).
 INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, const float *a, size_t step,
                                   const int *off, const float *kernel, const float *bias, int relu, float *y,
-                                  unsigned char *keep) {
+                                  unsigned char *keep, int stream) {
     __m256 s0[4], s1[4];
     for (int v = 0; v < nv; v++) {
         s0[v] = bias ? _mm256_loadu_ps(bias + 8 * v) : _mm256_setzero_ps();
@@ -134,8 +147,8 @@ INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, cons
         }
     }
     for (int v = 0; v < nv; v++) {
-        _mm256_storeu_ps(y + 8 * v, relu ? relu8(s0[v]) : s0[v]);
-        if (np == 2) _mm256_storeu_ps(y + f + 8 * v, relu ? relu8(s1[v]) : s1[v]);
+        store8(y + 8 * v, relu ? relu8(s0[v]) : s0[v], stream);
+        if (np == 2) store8(y + f + 8 * v, relu ? relu8(s1[v]) : s1[v], stream);
         if (keep) {
             keep[v] = (unsigned char)kept8(s0[v]);
             if (np == 2) keep[f / 8 + v] = (unsigned char)kept8(s1[v]);
@@ -146,16 +159,17 @@ INLINE_AVX2_FMA void forward_tile(const int np, const int nv, int k, int f, cons
 #define FORWARD_COLUMNS(NV)                                                                    \
     for (; ox + 2 <= ow; ox += 2)                                                              \
         forward_tile(2, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu,       \
-                     yr + ox * f, kr ? kr + ox * f / 8 : NULL);                                \
+                     yr + ox * f, kr ? kr + ox * f / 8 : NULL, stream);                        \
     if (ox < ow)                                                                               \
         forward_tile(1, NV, k, f, win.base + ox * win.step, win.step, off, kc, bc, relu,       \
-                     yr + ox * f, kr ? kr + ox * f / 8 : NULL);
+                     yr + ox * f, kr ? kr + ox * f / 8 : NULL, stream);
 
 AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
                                       const float *bias, int relu, int row0, int row1,
-                                      float *y, unsigned char *keep, float *scratch) {
+                                      float *y, unsigned char *keep, int stream, float *scratch) {
     const int k = g->kernel_height * g->kernel_width * g->channels, f = g->filters, ow = g->out_width;
     if (k > CNN_DIRECT_CONV_MAX_WINDOW) return;
+    stream = stream && ((uintptr_t)y % 16) == 0;
     int off[CNN_DIRECT_CONV_MAX_WINDOW];
     window_offsets(g, off);
     for (int r = row0; r < row1; r++) {
@@ -173,6 +187,7 @@ AVX2_FMA void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x
             }
         }
     }
+    if (stream) _mm_sfence();
 }
 
 /// dk rows t (and t+1 when NT is 2), NV*8 filters, += window cell t (at a0, t+1 at a1) of each

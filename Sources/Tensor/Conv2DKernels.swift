@@ -105,8 +105,10 @@ enum Conv2DKernels {
         return (y, keep)
     }
 
+    /// The forward pass itself; the direct kernel streams outputs of `streamingBytes` or more.
     static func forward(_ x: Tensor<Float>, _ k: Tensor<Float>, bias: Tensor<Float>?, _ g: WindowGeometry,
-                        relu: Bool, direct: Bool, keep: UnsafeMutablePointer<UInt8>?) -> Tensor<Float> {
+                        relu: Bool, direct: Bool, keep: UnsafeMutablePointer<UInt8>?,
+                        streamingBytes: Int = DirectConv.streamingBytes) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
@@ -115,6 +117,7 @@ enum Conv2DKernels {
         let useDirect = direct && DirectConv.applies(g, channels: c, filters: f)
         let geometry = DirectConv.geometry(g, channels: c, filters: f)
         let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
+        let stream = out.count * MemoryLayout<Float>.size >= streamingBytes
         let biasScalars = bias?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
             k.scalars.withUnsafeBufferPointer { pk in
@@ -133,7 +136,7 @@ enum Conv2DKernels {
                             let bp = bias == nil ? nil : pb.baseAddress
                             if useDirect {
                                 DirectConv.forward(geometry, xp, kp, bias: bp, relu: relu, rows: rows, into: op, keep: keep,
-                                                   scratch: cols)
+                                                   stream: stream, scratch: cols)
                                 return
                             }
                             if let bp { fillRows(y, rows: m, f, with: bp) }

@@ -37,16 +37,22 @@ enum DirectConv {
     }
 
     /// y rows `rows` (r = n*OH + oy) = bias + windows * kernel, with ReLU when `relu`; with
-    /// `keep`, ReLU's keep bits too (bit e % 8 of keep[e / 8] set where output e is kept).
+    /// `keep`, ReLU's keep bits too (bit e % 8 of keep[e / 8] set where output e is kept);
+    /// `stream`: y written by non-temporal stores (same values).
     static func forward(_ geometry: cnn_conv_geometry, _ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, relu: Bool, rows: Range<Int>,
-                        into y: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<UInt8>?,
+                        into y: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<UInt8>?, stream: Bool,
                         scratch: UnsafeMutablePointer<Float>) {
         withUnsafePointer(to: geometry) { gp in
             cnn_direct_conv_forward(gp, x, kernel, bias, relu ? 1 : 0, Int32(rows.lowerBound), Int32(rows.upperBound),
-                                    y, keep, scratch)
+                                    y, keep, stream ? 1 : 0, scratch)
         }
     }
+
+    /// Outputs of at least this many bytes are written with non-temporal stores: far larger
+    /// than the caches, they would only push everything else out, and skipping the read of
+    /// each destination line halves the forward pass' memory traffic.
+    static let streamingBytes = 32 << 20
 
     /// dk (K, F) += windows^T * dy over output rows `rows`.
     static func kernelGradient(_ geometry: cnn_conv_geometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,

@@ -45,6 +45,19 @@ import Testing
         }
     }
 
+    /// Non-temporal stores (used for outputs of 32 MB and more) write the same bits.
+    @Test(arguments: DirectConvTests.thin) func streamedOutputHasTheSameBits(_ t: ConvCase) throws {
+        let g = try Self.geometry(t)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 66)
+        let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 67)
+        let b = randomTensor([t.f], seed: 68)
+        for relu in [false, true] {
+            let cached = Conv2DKernels.forward(x, k, bias: b, g, relu: relu, direct: true, keep: nil, streamingBytes: Int.max)
+            let streamed = Conv2DKernels.forward(x, k, bias: b, g, relu: relu, direct: true, keep: nil, streamingBytes: 0)
+            #expect(streamed.scalars.map(\.bitPattern) == cached.scalars.map(\.bitPattern))
+        }
+    }
+
     @Test(arguments: DirectConvTests.thin) func kernelGradientMatchesReference(_ t: ConvCase) throws {
         let g = try Self.geometry(t)
         let x = randomTensor([t.n, t.h, t.w, t.c], seed: 54)

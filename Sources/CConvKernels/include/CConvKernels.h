@@ -32,10 +32,11 @@ size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g);
 /// -0 becomes +0). Each output is bias (or 0) plus its KH*KW*C products, added in window
 /// order (ky, kx, c) by fused multiply-adds. `bias` may be NULL. `y` points at row 0.
 /// When `keep` is not NULL, bit e % 8 of keep[e / 8] is set where output e is kept by ReLU
-/// (its sum is not <= 0): the ReLU gradient mask, 32 times smaller than y.
+/// (its sum is not <= 0): the ReLU gradient mask, 32 times smaller than y. With `stream`, y is
+/// written with non-temporal stores (for outputs far larger than the caches; same values).
 void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel,
                              const float *bias, int relu, int row0, int row1,
-                             float *y, unsigned char *keep, float *scratch);
+                             float *y, unsigned char *keep, int stream, float *scratch);
 
 /// dk (KH*KW*C, F) += windows^T * dy over output rows [row0, row1): each element adds its
 /// products pixel by pixel in row order by fused multiply-adds. `dy` points at row 0.
