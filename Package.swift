@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // cnnlearn: a notebook-style step-through explorer of convolutional neural networks.
-// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> (CBLAS, CConvKernels).
+// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> (CBLAS, CKernels); NN -> CKernels.
 import PackageDescription
 
 let package = Package(
@@ -20,11 +20,12 @@ let package = Package(
         .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // AVX2 + FMA direct convolution for thin inputs, chosen at run time (C: intrinsics and
-        // per-function target attributes, so the rest of the build stays baseline x86-64).
-        .target(name: "CConvKernels"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CConvKernels"]),
-        .target(name: "NN", dependencies: ["Tensor"]),
+        // C kernels: the AVX2 + FMA direct convolution for thin inputs and Adam's update, chosen
+        // at run time (intrinsics and per-function target attributes, so the rest of the build
+        // stays baseline x86-64).
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", .product(name: "Ink", package: "Ink")]),

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CKernels
 import Tensor
 
 /// A rule that turns gradients into weight updates, keeping its own per-weight state.
@@ -155,32 +156,14 @@ public struct Adam: Optimizer {
         iterations += 1
     }
 
-    /// The update of elements `range`, eight at a time with the same operations in the same
-    /// order as `updateReference` (IEEE sqrt and division are exact, no fused multiply-add),
-    /// so the results are the same bits.
+    /// The update of elements `range`: the C kernel (module CKernels), eight at a time with
+    /// the same operations in the same order as `updateReference` (IEEE sqrt and division are
+    /// exact, no fused multiply-add), so the results are the same bits.
     static func update(_ range: Range<Int>, _ m: Pointer, _ v: Pointer, _ w: Pointer, _ g: Pointer,
                        _ b1: Float, _ b2: Float, _ alpha: Float, _ eps: Float) {
-        var i = range.lowerBound
-        if let mp = m.base, let vp = v.base, let wp = w.base, let gp = g.base {
-            let (mr, vr, wr, gr) = (UnsafeMutableRawPointer(mp), UnsafeMutableRawPointer(vp), UnsafeMutableRawPointer(wp), UnsafeRawPointer(gp))
-            let (c1, c2) = (SIMD8<Float>(repeating: 1 - b1), SIMD8<Float>(repeating: 1 - b2))
-            let (a, e) = (SIMD8<Float>(repeating: alpha), SIMD8<Float>(repeating: eps))
-            while i + 8 <= range.upperBound {
-                let o = i * 4
-                let gv = gr.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                var mv = mr.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                var vv = vr.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                var wv = wr.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                mv += (gv - mv) * c1
-                vv += (gv * gv - vv) * c2
-                wv -= a * mv / (vv.squareRoot() + e)
-                mr.storeBytes(of: mv, toByteOffset: o, as: SIMD8<Float>.self)
-                vr.storeBytes(of: vv, toByteOffset: o, as: SIMD8<Float>.self)
-                wr.storeBytes(of: wv, toByteOffset: o, as: SIMD8<Float>.self)
-                i += 8
-            }
-        }
-        updateReference(i..<range.upperBound, m, v, w, g, b1, b2, alpha, eps)
+        guard let mp = m.base, let vp = v.base, let wp = w.base, let gp = g.base, !range.isEmpty else { return }
+        let i = range.lowerBound
+        cnn_adam_update(mp + i, vp + i, wp + i, gp + i, range.count, 1 - b1, 1 - b2, alpha, eps)
     }
 
     /// The plain loop of Keras' rule, element by element: the reference for `update`.

@@ -1,6 +1,6 @@
-import CConvKernels
+import CKernels
 
-/// The direct convolution for thin inputs (module CConvKernels): when a window holds few
+/// The direct convolution for thin inputs (module CKernels): when a window holds few
 /// numbers (K = KH*KW*C <= 64, e.g. 27 for a 3x3 kernel on RGB), packing every window for
 /// `cblas_sgemm` moves more memory than the product needs, and a GEMM with K = 27 runs at a
 /// fraction of OpenBLAS' speed. The C kernels read each output row's windows in place from a

@@ -1,7 +1,7 @@
 import Testing
 @testable import Tensor
 
-/// The direct thin-input convolution (module CConvKernels) against the im2col + sgemm path
+/// The direct thin-input convolution (module CKernels) against the im2col + sgemm path
 /// and the plain reference loops. On a CPU without AVX2 and FMA the direct path never runs;
 /// these tests then say so and check only the other path.
 @Suite struct DirectConvTests {

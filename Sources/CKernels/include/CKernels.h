@@ -1,3 +1,5 @@
+// Kernels in C, for the few loops Swift cannot vectorise well on a baseline x86-64 build.
+//
 // Direct convolution kernels for thin inputs (few input channels, as a network's first layer),
 // in AVX2 + FMA, chosen at run time: on a CPU without them `cnn_direct_conv_available` is 0
 // and the engine keeps to im2col + OpenBLAS.
@@ -56,5 +58,11 @@ size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g);
 void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy,
                               const unsigned char *keep, int row0, int row1,
                               float *dk, double *db, float *scratch);
+
+/// Adam's update of elements [0, n) (Keras' rule, as the engine's plain loop, the same bits):
+/// m += (g - m) * c1; v += (g*g - v) * c2; w -= alpha * m / (sqrt(v) + eps),
+/// with c1 = 1 - beta1, c2 = 1 - beta2 and alpha the bias-corrected learning rate.
+void cnn_adam_update(float *m, float *v, float *w, const float *g, size_t n,
+                     float c1, float c2, float alpha, float eps);
 
 #endif

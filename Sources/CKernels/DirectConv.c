@@ -1,4 +1,4 @@
-// Direct convolution for thin inputs: see include/CConvKernels.h.
+// Direct convolution for thin inputs: see include/CKernels.h.
 //
 // With K = KH*KW*C small (27 for a 3x3 kernel on RGB), im2col + sgemm spends more time packing
 // and storing than multiplying. Here each output row reads its windows in place from a copy of
@@ -9,7 +9,7 @@
 // Every function that uses AVX2 carries a target attribute, and the engine calls them only
 // after `cnn_direct_conv_available()`, so the library runs on any x86-64 CPU.
 
-#include "CConvKernels.h"
+#include "CKernels.h"
 
 #include <immintrin.h>
 #include <stdint.h>
