@@ -262,21 +262,34 @@ AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *
     for (int r = row0; r < row1; r++) {
         const size_t base = (size_t)r * ow * f;
         const float *gr = dy + base;
-        if (keep) {
-            const unsigned char *kr = keep + base / 8;
-            for (size_t i = 0; i + 8 <= (size_t)ow * f; i += 8) {
-                _mm256_storeu_ps(masked + i, _mm256_and_ps(keep_mask8(kr[i / 8]), _mm256_loadu_ps(gr + i)));
+        const unsigned char *kr = keep ? keep + base / 8 : NULL;
+        if (keep || db) {
+            // One pass over the row: mask dy by the keep bits, and sum each channel over the
+            // row's pixels in order (up to 8 vectors of channels side by side).
+            for (int j0 = 0; j0 < f; j0 += 64) {
+                const int nv = (f - j0) / 8 < 8 ? (f - j0) / 8 : 8;
+                __m256 s[8];
+                for (int v = 0; v < nv; v++) s[v] = _mm256_setzero_ps();
+                for (int p = 0; p < ow; p++) {
+                    const size_t i = (size_t)p * f + j0;
+                    for (int v = 0; v < nv; v++) {
+                        __m256 d = _mm256_loadu_ps(gr + i + 8 * v);
+                        if (kr) {
+                            d = _mm256_and_ps(keep_mask8(kr[i / 8 + v]), d);
+                            _mm256_storeu_ps(masked + i + 8 * v, d);
+                        }
+                        s[v] = _mm256_add_ps(s[v], d);
+                    }
+                }
+                if (db) {
+                    for (int v = 0; v < nv; v++) {
+                        float lanes[8];
+                        _mm256_storeu_ps(lanes, s[v]);
+                        for (int e = 0; e < 8; e++) db[j0 + 8 * v + e] += (double)lanes[e];
+                    }
+                }
             }
-            gr = masked;
-        }
-        if (db) {
-            for (int j = 0; j < f; j += 8) {
-                __m256 s = _mm256_setzero_ps();
-                for (int p = 0; p < ow; p++) s = _mm256_add_ps(s, _mm256_loadu_ps(gr + (size_t)p * f + j));
-                float lanes[8];
-                _mm256_storeu_ps(lanes, s);
-                for (int e = 0; e < 8; e++) db[j + e] += (double)lanes[e];
-            }
+            if (kr) gr = masked;
         }
         const windows win = row_windows(g, x, r / g->out_height, r % g->out_height, scratch);
         gradient_row(ow, k, f, win, off, gr, dk);
