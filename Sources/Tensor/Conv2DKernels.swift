@@ -286,7 +286,8 @@ enum Conv2DKernels {
         let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
         let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
         let size = kk * f
-        var partial = LargeArray.uninitializedFloats(groups * size)
+        let stride = partialStride(size, bytes: 4)
+        var partial = LargeArray.uninitializedFloats(groups * stride)
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
                 partial.withUnsafeMutableBufferPointer { pp in
@@ -294,7 +295,7 @@ enum Conv2DKernels {
                     Parallel.forEach(groups) { j in
                         let (px, pdy, pp) = box.value
                         guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress else { return }
-                        let dk = pk + j * size
+                        let dk = pk + j * stride
                         let mine = (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups)
                         if mine.isEmpty { dk.initialize(repeating: 0, count: size); return }
                         let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
@@ -324,7 +325,7 @@ enum Conv2DKernels {
                     let (pp, out) = box.value
                     for i in r {
                         var v = pp[i]
-                        for j in 1..<groups { v += pp[j * size + i] }
+                        for j in 1..<groups { v += pp[j * stride + i] }
                         out[i] = v
                     }
                 }
@@ -332,6 +333,11 @@ enum Conv2DKernels {
         }
         return Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk)
     }
+
+    /// Elements between the starts of two per-piece partial sums of `count` elements of `bytes`
+    /// each: at least 64 bytes of gap, so two cores writing neighbouring partials never write
+    /// the same cache line (which then bounces between the cores on every store).
+    static func partialStride(_ count: Int, bytes: Int) -> Int { count + Swift.max(1, 64 / bytes) }
 
     /// Whether `directGradients` computes the gradients of a convolution whose input needs
     /// none (a first layer) on this CPU.
@@ -355,8 +361,9 @@ enum Conv2DKernels {
         let size = g.kernelHeight * g.kernelWidth * c * f
         let geometry = DirectConv.geometry(g, channels: c, filters: f)
         let scratch = DirectConv.backwardScratch(g, channels: c, filters: f)
-        var partial = LargeArray.uninitializedFloats(groups * size)
-        var partialBias = [Double](repeating: 0, count: groups * f)
+        let (stride, biasStride) = (partialStride(size, bytes: 4), partialStride(f, bytes: 8))
+        var partial = LargeArray.uninitializedFloats(groups * stride)
+        var partialBias = [Double](repeating: 0, count: groups * biasStride)
         let bits = keep ?? []
         precondition(keep == nil || bits.count * 8 == dy.count, "direct gradients: \(bits.count) keep bytes for \(dy.count) outputs")
         x.scalars.withUnsafeBufferPointer { px in
@@ -370,13 +377,13 @@ enum Conv2DKernels {
                                 let (px, pdy, py, pp, pb) = box.value
                                 guard let xp = px.baseAddress, let dyp = pdy.baseAddress, let pk = pp.baseAddress,
                                       let bp = pb.baseAddress else { return }
-                                let dk = pk + j * size
+                                let dk = pk + j * stride
                                 dk.initialize(repeating: 0, count: size)
                                 let cols = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
                                 defer { cols.deallocate() }
                                 for i in (pieces.count * j / groups)..<(pieces.count * (j + 1) / groups) {
                                     DirectConv.backward(geometry, xp, dyp, keep: masked ? py.baseAddress : nil, rows: pieces[i],
-                                                        kernel: dk, bias: bias ? bp + j * f : nil, scratch: cols)
+                                                        kernel: dk, bias: bias ? bp + j * biasStride : nil, scratch: cols)
                                 }
                             }
                         }
@@ -388,13 +395,13 @@ enum Conv2DKernels {
             LargeArray.make(size) { (out: UnsafeMutablePointer<Float>) in
                 for i in 0..<size {
                     var v = pp[i]
-                    for j in 1..<groups { v += pp[j * size + i] }
+                    for j in 1..<groups { v += pp[j * stride + i] }
                     out[i] = v
                 }
             }
         }
         var db = [Double](repeating: 0, count: f)
-        for j in 0..<groups { for ch in 0..<f { db[ch] += partialBias[j * f + ch] } }
+        for j in 0..<groups { for ch in 0..<f { db[ch] += partialBias[j * biasStride + ch] } }
         return (Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk),
                 bias ? Tensor(shape: [f], scalars: db.map { Float($0) }) : nil)
     }
