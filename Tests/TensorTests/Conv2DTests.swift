@@ -55,6 +55,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 2, h: 23, w: 30, c: 3, kh: 3, kw: 3, f: 40, stride: (1, 1), dilation: (1, 1), padding: .same),
         // Read in place with strides (2, 3) and a dilated y axis; 24 filters.
         ConvCase(n: 2, h: 10, w: 11, c: 2, kh: 3, kw: 3, f: 24, stride: (2, 3), dilation: (2, 1), padding: .same),
+        // A window of 8 (2x2x2): the kernel gradient's last tile holds 2 window cells.
+        ConvCase(n: 2, h: 7, w: 9, c: 2, kh: 2, kw: 2, f: 8, stride: (1, 1), dilation: (1, 1), padding: .valid),
         // The largest direct window (4x4x4 = 64), 56 filters (32 + 24), odd output width.
         ConvCase(n: 2, h: 11, w: 13, c: 4, kh: 4, kw: 4, f: 56, stride: (1, 1), dilation: (1, 1), padding: .same),
         // Large enough that sgemm splits the product across cores.
