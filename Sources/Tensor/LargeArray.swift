@@ -91,6 +91,23 @@ enum LargeArray {
         }
     }
 
+    /// a + b element-wise, on both cores when large (a plain loop the compiler vectorises).
+    static func sum(_ a: [Float], _ b: [Float]) -> [Float] {
+        precondition(a.count == b.count, "sum of \(a.count) and \(b.count) elements")
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let src = UncheckedSendableBox(value: (pa, pb))
+                return make(a.count) { (p: UnsafeMutablePointer<Float>) in
+                    let dst = UncheckedSendableBox(value: p)
+                    Parallel.forRanges(a.count, minimumChunk: 1 << 16) { r in
+                        let (x, y, d) = (src.value.0, src.value.1, dst.value)
+                        for i in r { d[i] = x[i] + y[i] }
+                    }
+                }
+            }
+        }
+    }
+
     /// max(x, 0) element-wise, on both cores (a plain loop the compiler vectorises).
     static func relu(_ a: [Float]) -> [Float] {
         a.withUnsafeBufferPointer { pa in
