@@ -19,9 +19,12 @@ import CBLAS
 /// core slowed by other work leaves its share to the other one. Each output row is computed
 /// the same way whichever thread takes it. The kernel gradient sums up to 8 fixed groups of
 /// consecutive pieces, each in piece order (also handed out as cores come free), then adds
-/// the groups in order. The col2im input gradient cuts a batch into `parts` (2) fixed blocks
-/// of images, each run by one thread. Nothing depends on thread timing or on the number of
-/// cores: results are reproducible bit for bit. Tested against the plain loops in
+/// the groups in order (the direct kernel gradient keeps one partial per piece). The col2im
+/// input gradient cuts a batch into `parts` (2) fixed blocks of images, each run by one
+/// thread. Inside one part of a split training batch (`runConcurrently`), where everything
+/// runs on one thread, pieces are only as many as the column budget needs and the col2im
+/// runs as one block. Nothing depends on thread timing or on the number of cores: results
+/// are reproducible bit for bit. Tested against the plain loops in
 /// `conv2dReference`, `conv2dTransposeReference` and `conv2dKernelGradientReference`
 /// (Float within 1e-5 * (terms summed) of them, for |x|, |k| < 1).
 enum Conv2DKernels {

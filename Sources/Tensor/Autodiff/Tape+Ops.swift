@@ -42,7 +42,9 @@ extension Tape {
     ///
     /// `relu` fuses max(y, 0) into the convolution (one node, the same values and gradients
     /// as `relu(conv2d(...))`): applied to each output chunk while it is in cache, and its
-    /// gradient mask applied before the convolution's own backward pass.
+    /// gradient mask applied before the convolution's own backward pass. For a first layer
+    /// (an input that needs no gradient) on the direct thin-input kernel, the node keeps only
+    /// which outputs ReLU kept, one bit each, and its backward pass is one pass over dy.
     public func conv2d(_ x: Variable, _ kernel: Variable, bias: Variable? = nil, stride: (Int, Int) = (1, 1),
                        padding: Padding = .valid, dilation: (Int, Int) = (1, 1), relu: Bool = false) throws(TensorError) -> Variable {
         try check(x, kernel)
