@@ -67,6 +67,7 @@ void cnn_adam_update(float *m, float *v, float *w, const float *g, size_t n,
                      float c1, float c2, float alpha, float eps) {
     size_t i = 0;
 #if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
     i = __builtin_cpu_supports("avx") ? adam_avx(m, v, w, g, n, c1, c2, alpha, eps) : adam_sse2(m, v, w, g, n, c1, c2, alpha, eps);
 #endif
     adam_scalar(m, v, w, g, i, n, c1, c2, alpha, eps);

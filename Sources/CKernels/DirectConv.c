@@ -12,6 +12,7 @@
 
 #include "CKernels.h"
 
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,12 +21,8 @@
 #define INLINE_AVX2_FMA static inline __attribute__((always_inline, target("avx2,fma")))
 
 int cnn_direct_conv_available(void) {
-#if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-    return 0;
-#endif
 }
 
 /// The KH padded input rows one output row reads: (OW-1)*SX + KW columns of C floats each.
@@ -302,3 +299,24 @@ AVX2_FMA void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *
         gradient_row(ow, k, f, win, off, gr, dk);
     }
 }
+
+#else
+// Other architectures: no AVX2, so `cnn_direct_conv_available` is 0 and the engine never calls
+// the kernels below (it keeps to im2col + OpenBLAS); they exist only so the package links.
+int cnn_direct_conv_available(void) { return 0; }
+size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g) { (void)g; return 0; }
+size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g) { (void)g; return 0; }
+void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const float *kernel, const float *bias,
+                             int relu, int row0, int row1, float *y, unsigned char *keep, int stream, float *scratch) {
+    (void)g; (void)x; (void)kernel; (void)bias; (void)relu; (void)row0; (void)row1; (void)y; (void)keep;
+    (void)stream; (void)scratch;
+}
+void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy, int row0, int row1,
+                                     float *dk, float *scratch) {
+    (void)g; (void)x; (void)dy; (void)row0; (void)row1; (void)dk; (void)scratch;
+}
+void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy, const unsigned char *keep,
+                              int row0, int row1, float *dk, double *db, float *scratch) {
+    (void)g; (void)x; (void)dy; (void)keep; (void)row0; (void)row1; (void)dk; (void)db; (void)scratch;
+}
+#endif
