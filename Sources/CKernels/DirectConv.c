@@ -83,7 +83,8 @@ static windows row_windows(const cnn_conv_geometry *g, const float *x, int n, in
         const int x0 = ox * g->stride_x - g->pad_left;
         for (int ky = 0; ky < kh; ky++) {
             const int iy = oy * g->stride_y + ky * g->dilation_y - g->pad_top;
-            const float *row = x + ((size_t)n * h + (iy < 0 ? 0 : iy)) * (size_t)w * c;
+            // (Rows outside the image are never read: point at row 0 rather than past x.)
+            const float *row = x + ((size_t)n * h + (iy < 0 || iy >= h ? 0 : iy)) * (size_t)w * c;
             for (int kx = 0; kx < kw; kx++) {
                 const int ix = x0 + kx * g->dilation_x;
                 const int out = iy < 0 || iy >= h || ix < 0 || ix >= w;
