@@ -247,11 +247,6 @@ INLINE_AVX2_FMA void gradient_row(int ow, int k, int f, windows win, const int *
     }
 }
 
-AVX2_FMA void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy,
-                                              int row0, int row1, float *dk, float *scratch) {
-    cnn_direct_conv_backward(g, x, dy, NULL, row0, row1, dk, NULL, scratch);
-}
-
 size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g) {
     return cnn_direct_conv_scratch(g) + (size_t)g->out_width * (size_t)g->filters;
 }
@@ -311,10 +306,6 @@ void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const f
                              int relu, int row0, int row1, float *y, unsigned char *keep, int stream, float *scratch) {
     (void)g; (void)x; (void)kernel; (void)bias; (void)relu; (void)row0; (void)row1; (void)y; (void)keep;
     (void)stream; (void)scratch;
-}
-void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy, int row0, int row1,
-                                     float *dk, float *scratch) {
-    (void)g; (void)x; (void)dy; (void)row0; (void)row1; (void)dk; (void)scratch;
 }
 void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy, const unsigned char *keep,
                               int row0, int row1, float *dk, double *db, float *scratch) {

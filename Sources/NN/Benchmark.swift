@@ -82,8 +82,9 @@ public enum Benchmark {
 
     /// Where a training step's time goes: forward and forward+backward of every layer of
     /// `model` in isolation at batch `batch` (conv layers with a fused ReLU as one part, others
-    /// split into conv+bias and their activation), plus one optimizer update. Backward starts from a fixed random gradient of the part's
-    /// output and skips the input gradient of the first layer, as training does.
+    /// split into conv+bias and their activation), plus one optimizer update. Backward starts
+    /// from a fixed random gradient of the part's output and skips the input gradient of the
+    /// first layer, as training does.
     public static func breakdown<O: Optimizer>(of model: Sequential, batch: Int = 32, optimizer: O,
                                                repeats: Int = 2) throws(NNError) -> [Row] {
         var rows: [Row] = []

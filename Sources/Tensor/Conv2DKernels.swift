@@ -119,7 +119,7 @@ enum Conv2DKernels {
         let pieces = pieces(n * g.outputHeight, g, channels: c)
         let useDirect = direct && DirectConv.applies(g, channels: c, filters: f)
         let geometry = DirectConv.geometry(g, channels: c, filters: f)
-        let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
+        let colsCount = useDirect ? DirectConv.scratch(g, channels: c, filters: f) : (pieces.first?.count ?? 0) * ow * kk
         let stream = out.count * MemoryLayout<Float>.size >= streamingBytes
         let biasScalars = bias?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
@@ -277,16 +277,17 @@ enum Conv2DKernels {
     }
 
     /// The gradient in the kernel: x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F).
-    /// Thin inputs run the direct kernel (each group's pieces in order), unless `direct` is false.
+    /// Thin inputs run the direct kernel (`directGradients`), unless `direct` is false.
     static func kernelGradient(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry,
                                direct: Bool = true) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        if direct && DirectConv.applies(g, channels: c, filters: f) {
+            return directGradients(x, dy, keep: nil, g, bias: false).kernel
+        }
         let ow = g.outputWidth
         let kk = g.kernelHeight * g.kernelWidth * c
         let pieces = pieces(n * g.outputHeight, g, channels: c)
-        let useDirect = direct && DirectConv.applies(g, channels: c, filters: f)
-        let geometry = DirectConv.geometry(g, channels: c, filters: f)
-        let colsCount = useDirect ? DirectConv.scratch(g, channels: c) : (pieces.first?.count ?? 0) * ow * kk
+        let colsCount = (pieces.first?.count ?? 0) * ow * kk
         let groups = Swift.max(1, Swift.min(maxGroups, pieces.count))
         let size = kk * f
         let stride = partialStride(size, bytes: 4)
@@ -303,13 +304,6 @@ enum Conv2DKernels {
                         if mine.isEmpty { dk.initialize(repeating: 0, count: size); return }
                         let cols = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(colsCount, 1))
                         defer { cols.deallocate() }
-                        if useDirect {
-                            dk.initialize(repeating: 0, count: size)
-                            for i in mine {
-                                DirectConv.kernelGradient(geometry, xp, dyp, rows: pieces[i], into: dk, scratch: cols)
-                            }
-                            return
-                        }
                         for i in mine {
                             let rows = pieces[i]
                             Im2Col.pack(xp, channels: c, g, rows: rows, into: cols, parallel: false)

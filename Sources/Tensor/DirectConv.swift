@@ -5,8 +5,8 @@ import CKernels
 /// `cblas_sgemm` moves more memory than the product needs, and a GEMM with K = 27 runs at a
 /// fraction of OpenBLAS' speed. The C kernels read each output row's windows in place from a
 /// zero-padded copy of the input rows under it (no packing) and multiply them with AVX2 fused
-/// multiply-adds. Used only when the CPU
-/// has AVX2 and FMA and F is a multiple of 8; otherwise the im2col + sgemm path runs.
+/// multiply-adds. Used only when the CPU has AVX2 and FMA and F is a multiple of 8; otherwise
+/// the im2col + sgemm path runs.
 /// Tested against the plain reference loops like every other fast kernel.
 enum DirectConv {
     /// Whether this CPU runs the AVX2 + FMA kernels (checked once).
@@ -31,9 +31,9 @@ enum DirectConv {
                           pad_top: Int32(g.padTop), pad_left: Int32(g.padLeft))
     }
 
-    /// Scratch floats per forward or kernel-gradient call: one output row's windows.
-    static func scratch(_ g: WindowGeometry, channels c: Int) -> Int {
-        withUnsafePointer(to: geometry(g, channels: c, filters: 8)) { Int(cnn_direct_conv_scratch($0)) }
+    /// Scratch floats per forward call: one output row's windows.
+    static func scratch(_ g: WindowGeometry, channels c: Int, filters f: Int) -> Int {
+        withUnsafePointer(to: geometry(g, channels: c, filters: f)) { Int(cnn_direct_conv_scratch($0)) }
     }
 
     /// y rows `rows` (r = n*OH + oy) = bias + windows * kernel, with ReLU when `relu`; with
@@ -53,14 +53,6 @@ enum DirectConv {
     /// than the caches, they would only push everything else out, and skipping the read of
     /// each destination line halves the forward pass' memory traffic.
     static let streamingBytes = 32 << 20
-
-    /// dk (K, F) += windows^T * dy over output rows `rows`.
-    static func kernelGradient(_ geometry: cnn_conv_geometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                               rows: Range<Int>, into dk: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        withUnsafePointer(to: geometry) { gp in
-            cnn_direct_conv_kernel_gradient(gp, x, dy, Int32(rows.lowerBound), Int32(rows.upperBound), dk, scratch)
-        }
-    }
 
     /// Scratch floats per `backward` call: one output row's windows and one of gradients.
     static func backwardScratch(_ g: WindowGeometry, channels c: Int, filters f: Int) -> Int {

@@ -75,8 +75,11 @@ enum LargeArray {
         }
     }
 
-    /// `f` applied to `a` and `b` (same count) element-wise, in parallel over both cores.
-    @inline(__always) static func zipMap(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Float] {
+    /// `Op` applied to `a` and `b` (same count) element-wise, in parallel over both cores.
+    /// The operation is a type, not a closure: the loop is specialised for it and vectorised
+    /// (a closure reached the loop through the parallel split's context and was called element
+    /// by element: 2% of a 28x28x1 training step for summing two halves' gradients).
+    static func zipMap<Op: FloatPairOperation>(_ a: [Float], _ b: [Float], _: Op.Type) -> [Float] {
         precondition(a.count == b.count, "zipMap of \(a.count) and \(b.count) elements")
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
@@ -84,24 +87,8 @@ enum LargeArray {
                 return make(a.count) { (p: UnsafeMutablePointer<Float>) in
                     let dst = UncheckedSendableBox(value: p)
                     Parallel.forRanges(a.count, minimumChunk: 1 << 16) { r in
-                        for i in r { dst.value[i] = f(src.value.0[i], src.value.1[i]) }
-                    }
-                }
-            }
-        }
-    }
-
-    /// a + b element-wise, on both cores when large (a plain loop the compiler vectorises).
-    static func sum(_ a: [Float], _ b: [Float]) -> [Float] {
-        precondition(a.count == b.count, "sum of \(a.count) and \(b.count) elements")
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                let src = UncheckedSendableBox(value: (pa, pb))
-                return make(a.count) { (p: UnsafeMutablePointer<Float>) in
-                    let dst = UncheckedSendableBox(value: p)
-                    Parallel.forRanges(a.count, minimumChunk: 1 << 16) { r in
                         let (x, y, d) = (src.value.0, src.value.1, dst.value)
-                        for i in r { d[i] = x[i] + y[i] }
+                        for i in r { d[i] = Op.apply(x[i], y[i]) }
                     }
                 }
             }
@@ -163,3 +150,15 @@ enum LargeArray {
         }
     }
 }
+
+/// An element-wise operation on two Floats, for `LargeArray.zipMap`.
+protocol FloatPairOperation { static func apply(_ a: Float, _ b: Float) -> Float }
+
+/// a + b.
+enum FloatSum: FloatPairOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
+/// a * b.
+enum FloatProduct: FloatPairOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
+/// The sigmoid's gradient from the upstream gradient g and the output y: g * y * (1 - y).
+enum SigmoidGradient: FloatPairOperation { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * y * (1 - y) } }
+/// tanh's gradient from the upstream gradient g and the output y: g * (1 - y * y).
+enum TanhGradient: FloatPairOperation { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y * y) } }

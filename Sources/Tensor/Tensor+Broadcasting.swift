@@ -106,7 +106,7 @@ extension Tensor {
         // Float tensors of one shape (summed gradients): a plain loop the compiler vectorises,
         // on both cores when large; the same sums.
         if shape == b.shape, let x = self as? Tensor<Float>, let y = b as? Tensor<Float>,
-           let sum = Tensor<Float>(shape: shape, scalars: LargeArray.sum(x.scalars, y.scalars)) as? Tensor {
+           let sum = Tensor<Float>(shape: shape, scalars: LargeArray.zipMap(x.scalars, y.scalars, FloatSum.self)) as? Tensor {
             return sum
         }
         return try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) in try Scalar.checkedAdd(x, y) }

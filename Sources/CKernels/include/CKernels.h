@@ -26,8 +26,8 @@ typedef struct {
 /// 1 when this CPU has AVX2 and FMA (the kernels below may run), else 0.
 int cnn_direct_conv_available(void);
 
-/// Floats of scratch one forward or kernel-gradient call needs: room for one output row's
-/// windows, packed (OW * KH*KW*C) or as KH padded input rows.
+/// Floats of scratch one forward call needs: room for one output row's windows, packed
+/// (OW * KH*KW*C) or as KH padded input rows.
 size_t cnn_direct_conv_scratch(const cnn_conv_geometry *g);
 
 /// y rows [row0, row1) = bias + windows * kernel, then max(., 0) when `relu` (NaN stays NaN,
@@ -40,21 +40,16 @@ void cnn_direct_conv_forward(const cnn_conv_geometry *g, const float *x, const f
                              const float *bias, int relu, int row0, int row1,
                              float *y, unsigned char *keep, int stream, float *scratch);
 
-/// dk (KH*KW*C, F) += windows^T * dy over output rows [row0, row1): each element adds its
-/// products pixel by pixel in row order by fused multiply-adds. `dy` points at row 0.
-void cnn_direct_conv_kernel_gradient(const cnn_conv_geometry *g, const float *x, const float *dy,
-                                     int row0, int row1, float *dk, float *scratch);
-
 /// Floats of scratch `cnn_direct_conv_backward` needs: `cnn_direct_conv_scratch` and one output
 /// row of gradients (OW * F).
 size_t cnn_direct_conv_backward_scratch(const cnn_conv_geometry *g);
 
-/// The kernel and bias gradients over output rows [row0, row1) in one pass over dy, for a layer
-/// whose input needs no gradient. Each row's dy is first masked by the fused ReLU's `keep` bits
-/// from the forward pass when not NULL (dy becomes +0 where ReLU dropped the output: the
-/// engine's ReLU gradient); then dk += windows^T * dy as `cnn_direct_conv_kernel_gradient`,
-/// and, when `db` is not NULL, db[j] += (the row's F-channel sums, added pixel by pixel in
-/// float), in double.
+/// The kernel and bias gradients over output rows [row0, row1) in one pass over dy (`dy`
+/// points at row 0). Each row's dy is first masked by the fused ReLU's `keep` bits from the
+/// forward pass when not NULL (dy becomes +0 where ReLU dropped the output: the engine's ReLU
+/// gradient); then dk (KH*KW*C, F) += windows^T * dy, each element adding its products pixel
+/// by pixel in row order by fused multiply-adds, and, when `db` is not NULL,
+/// db[j] += (the row's F-channel sums, added pixel by pixel in float), in double.
 void cnn_direct_conv_backward(const cnn_conv_geometry *g, const float *x, const float *dy,
                               const unsigned char *keep, int row0, int row1,
                               float *dk, double *db, float *scratch);

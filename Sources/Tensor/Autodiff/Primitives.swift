@@ -108,9 +108,9 @@ enum Primitive {
             // Saving the output, not the input, lets the input (a conv output) be freed.
             return [Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, y.scalars))]
         case .sigmoid(let y):
-            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * $1 * (1 - $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars, SigmoidGradient.self))]
         case .tanh(let y):
-            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars) { $0 * (1 - $1 * $1) })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, y.scalars, TanhGradient.self))]
         case let .softmax(y, axis):
             let gy = try g.multiplying(y)
             let s = try expandReduced(gy.sum(axis: axis), to: y.shape, axis: axis)
@@ -128,7 +128,7 @@ enum Primitive {
             for (i, a) in axes.enumerated() { inverse[a] = i }
             return [try g.permuted(inverse)]
         case .dropout(let mask):
-            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, mask.scalars) { $0 * $1 })]
+            return [Tensor(shape: g.shape, scalars: LargeArray.zipMap(g.scalars, mask.scalars, FloatProduct.self))]
         case let .binaryCrossEntropy(p, t):
             let eps = Tensor<Float>.crossEntropyEpsilon
             let scale = g.scalars[0] / Float(p.count)

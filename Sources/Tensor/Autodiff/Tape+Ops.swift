@@ -192,7 +192,7 @@ extension Tape {
         try check(x)
         let mask = try Tensor<Float>.dropoutMask(shape: x.shape, rate: rate, seed: seed)
         guard training else { return x }
-        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
+        return try dropout(x, mask: mask)
     }
 
     /// x times a dropout mask drawn elsewhere (0 or 1/(1-rate) per element, x's shape): for
@@ -202,7 +202,7 @@ extension Tape {
         guard mask.shape == x.shape else {
             throw .shapeMismatch("dropout mask \(formatShape(mask.shape)) does not match its input \(formatShape(x.shape))")
         }
-        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars) { $0 * $1 }))
+        return append(.dropout(mask: mask), inputs: [x], value: Tensor(shape: x.shape, scalars: LargeArray.zipMap(x.tensor.scalars, mask.scalars, FloatProduct.self)))
     }
 
     /// Mean binary cross-entropy of probabilities against targets (Keras clipping). Scalar.
