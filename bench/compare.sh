@@ -14,6 +14,13 @@ cd "$(dirname "$0")/.."
 STEPS_BIG=${1:-15}
 STEPS_SMALL=${2:-300}
 ROUNDS=${3:-2}
+for arg in "$STEPS_BIG" "$STEPS_SMALL" "$ROUNDS"; do
+    if ! [[ "$arg" =~ ^[1-9][0-9]*$ ]]; then
+        echo "compare.sh: '$arg' is not a positive whole number" >&2
+        echo "usage: bench/compare.sh [STEPS_150 [STEPS_28 [ROUNDS]]]   (defaults 15, 300 and 2)" >&2
+        exit 2
+    fi
+done
 VENV=bench/.venv
 OUT=bench/results
 mkdir -p "$OUT"
