@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // cnnlearn: a notebook-style step-through explorer of convolutional neural networks.
-// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> (CBLAS, CKernels); NN -> CKernels.
+// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CDNNL; NN -> CKernels.
 import PackageDescription
 
 let package = Package(
@@ -16,15 +16,16 @@ let package = Package(
         // System libraries: module.modulemap + shim.h, found through pkg-config, installed by scripts/setup.
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN ships no pkg-config file in Debian: the module map names the header and the library.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // C kernels: the AVX2 + FMA direct convolution for thin inputs and Adam's update, chosen
-        // at run time (intrinsics and per-function target attributes, so the rest of the build
-        // stays baseline x86-64).
+        // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
+        // (intrinsics and per-function target attributes, so the rest of the build stays
+        // baseline x86-64).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CDNNL"]),
         .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
@@ -35,7 +36,7 @@ let package = Package(
         ]),
 
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CBLAS", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),

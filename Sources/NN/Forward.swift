@@ -1,15 +1,12 @@
 import Tensor
 
-/// What a forward pass needs besides the input: whether it trains (Dropout is active), the
-/// seed of this step's dropout masks, and, when the tape holds only part of a batch, which
-/// rows of how large a batch (so each part's dropout mask is its rows of the whole batch's).
+/// What a forward pass needs besides the input: whether it trains (Dropout is active) and the
+/// seed of this step's dropout masks.
 public struct ForwardContext: Sendable {
     public var training: Bool
     public var seed: UInt64
-    /// Rows `part` of a batch of `batchSize`; nil when the tape holds the whole batch.
-    public var part: (rows: Range<Int>, batchSize: Int)?
-    public init(training: Bool, seed: UInt64 = 0, part: (rows: Range<Int>, batchSize: Int)? = nil) {
-        self.training = training; self.seed = seed; self.part = part
+    public init(training: Bool, seed: UInt64 = 0) {
+        self.training = training; self.seed = seed
     }
 }
 
@@ -74,15 +71,7 @@ extension Dropout: ForwardLayer {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         guard context.training, rate > 0 else { return x }
         let seed = context.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-        guard let (rows, batchSize) = context.part else { return try tape.dropout(x, rate: rate, seed: seed) }
-        // The whole batch's mask, drawn in order, then this part's rows of it.
-        let whole = try Tensor<Float>.dropoutMask(shape: [batchSize] + x.shape.dropFirst(), rate: rate, seed: seed)
-        let per = x.tensor.count / Swift.max(x.shape[0], 1)
-        guard rows.count == x.shape[0], rows.upperBound <= batchSize else {
-            throw .shapeMismatch("dropout: rows \(rows) of a batch of \(batchSize) for an input of \(x.shape[0])")
-        }
-        let mask = Tensor(shape: x.shape, scalars: Array(whole.scalars[(rows.lowerBound * per)..<(rows.upperBound * per)]))
-        return try tape.dropout(x, mask: mask)
+        return try tape.dropout(x, rate: rate, seed: seed)
     }
 }
 

@@ -47,68 +47,17 @@ public struct Trainer<O: Optimizer> {
         return (lossValue, accuracy)
     }
 
-    /// How many parts a batch of `n` is cut into: two (each on its own tape, run concurrently)
-    /// when it has 2+ examples and its largest activation is at most `splitLimit` bytes, else
-    /// one. Small layers leave the engine's parallel loops too little work to keep both cores
-    /// busy, so whole tapes run side by side instead; large ones keep both cores busy by
-    /// themselves (at 150x150x3, a split step ran 10-25% slower and held 25-50% more memory).
-    /// Depends on the model and the batch only, never on the machine's cores.
-    func parts(ofBatch n: Int) -> Int {
-        let largest = model.layers.map(\.activationBytes).max() ?? 0
-        return n >= 2 && n * largest <= Self.splitLimit ? 2 : 1
-    }
-
-    /// Largest activation (bytes, whole batch) for which a step runs as two concurrent halves.
-    static var splitLimit: Int { 32 << 20 }
-
-    /// The batch's loss and accuracy and the gradients per layer.
-    ///
-    /// The batch is cut into `parts(ofBatch:)` fixed blocks of rows. Each block runs forward and
-    /// backward on a tape of its own, concurrently: the two cores then work without waiting
-    /// for each other at every layer. Block b's loss is its mean times n_b/n (its gradients
-    /// start from that factor, exactly 1/2 for even batches), the blocks' gradients are added
-    /// in block order, and each block's Dropout masks are its rows of the whole batch's masks,
-    /// so the result is the whole batch's mean loss and its gradient, the same bits on every run.
+    /// The batch's loss and accuracy and the gradients per layer: forward and backward of the
+    /// whole batch on one tape. (oneDNN spreads each layer over the cores itself, so the batch
+    /// is no longer cut into halves run side by side.)
     func lossAndGradients(x: Tensor<Float>, y: Tensor<Float>) throws(NNError) -> (Float, Float, [[Tensor<Float>]]) {
         guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0] else {
             throw .invalidModel("labels \(formatShape(y.shape)) do not match the batch \(formatShape(x.shape))")
         }
-        let n = x.shape[0]
-        let parts = self.parts(ofBatch: n)
-        let ranges = (0..<parts).map { (n * $0 / parts)..<(n * ($0 + 1) / parts) }
-        let results = runConcurrently(parts) { i in
-            Result { () throws(NNError) in
-                try partLossAndGradients(x: rowBlock(x, ranges[i]), y: rowBlock(y, ranges[i]),
-                                         rows: ranges[i], batchSize: n)
-            }
-        }
-        var lossValue: Float = 0, accuracy: Float = 0
-        var grads: [[Tensor<Float>]] = []
-        for r in results {
-            let (l, a, g) = try r.get()
-            lossValue += l
-            accuracy += a
-            do {
-                grads = grads.isEmpty ? g : try zip(grads, g).map { try zip($0, $1).map { try $0.adding($1) } }
-            } catch let e as TensorError {
-                throw .tensor(e)
-            } catch {
-                throw .invalidModel("\(error)")
-            }
-        }
-        return (lossValue, accuracy, grads)
-    }
-
-    /// Forward and backward of rows `rows` of a batch of `batchSize` on a fresh tape: the part's
-    /// loss and accuracy weighted by its share of the batch, and its gradients of that loss.
-    func partLossAndGradients(x: Tensor<Float>, y: Tensor<Float>, rows: Range<Int>,
-                              batchSize: Int) throws(NNError) -> (Float, Float, [[Tensor<Float>]]) {
         let tape = Tape()
         let params = weights.tensors.map { $0.map { tape.variable($0) } }
-        let whole = rows.count == batchSize
         let out = try model.forward(tape.constant(x), parameters: params, tape: tape,
-                                    context: ForwardContext(training: true, seed: seed &+ UInt64(steps),
-                                                            part: whole ? nil : (rows, batchSize)))
+                                    context: ForwardContext(training: true, seed: seed &+ UInt64(steps)))
         guard out.tensor.shape == y.shape else {
             throw .invalidModel("labels \(formatShape(y.shape)) do not match the model's output \(formatShape(out.tensor.shape))")
         }
@@ -123,12 +72,10 @@ public struct Trainer<O: Optimizer> {
                 lossValue = try tape.categoricalCrossEntropyFromLogits(out, tape.constant(y))
                 accuracy = try Metrics.categoricalAccuracy(labels: y, predictions: out.tensor)
             }
-            let share = Float(rows.count) / Float(batchSize)
-            let grads = try tape.gradients(of: lossValue, seed: Tensor(repeating: share, shape: lossValue.shape),
-                                           wrt: params.flatMap { $0 })
+            let grads = try tape.gradients(of: lossValue, wrt: params.flatMap { $0 })
             var k = 0
             let shaped = params.map { ps in ps.map { _ in defer { k += 1 }; return grads[k] } }
-            return (lossValue.tensor.scalars[0] * share, accuracy * share, shaped)
+            return (lossValue.tensor.scalars[0], accuracy, shaped)
         } catch let e as TensorError {
             throw .tensor(e)
         } catch let e as NNError {
@@ -163,13 +110,6 @@ public struct Trainer<O: Optimizer> {
         }
         return history
     }
-}
-
-/// Rows `rows` of a batch-first tensor (N, ...) -> (rows.count, ...), or t itself when that is all of them.
-func rowBlock(_ t: Tensor<Float>, _ rows: Range<Int>) -> Tensor<Float> {
-    if rows.count == t.shape[0] { return t }
-    let per = t.count / max(t.shape[0], 1)
-    return Tensor(shape: [rows.count] + t.shape.dropFirst(), scalars: Array(t.scalars[(rows.lowerBound * per)..<(rows.upperBound * per)]))
 }
 
 /// Rows `indices` of a batch-first tensor (N, ...) -> (indices.count, ...).

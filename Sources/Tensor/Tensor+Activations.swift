@@ -6,11 +6,7 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Int)
     public func relu() -> Tensor {
-        if let x = self as? Tensor<Float>,
-           let y = Tensor<Float>(shape: shape, scalars: LargeArray.relu(x.scalars)) as? Tensor {
-            return y
-        }
-        return Tensor(shape: shape, scalars: scalars.map { $0 > .zero ? $0 : .zero })
+        Scalar.rectify(self)
     }
 }
 

@@ -103,12 +103,7 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Int)
     public func adding(_ b: Tensor) throws(TensorError) -> Tensor {
-        // Float tensors of one shape (summed gradients): a plain loop the compiler vectorises,
-        // on both cores when large; the same sums.
-        if shape == b.shape, let x = self as? Tensor<Float>, let y = b as? Tensor<Float>,
-           let sum = Tensor<Float>(shape: shape, scalars: LargeArray.zipMap(x.scalars, y.scalars, FloatSum.self)) as? Tensor {
-            return sum
-        }
+        if shape == b.shape { return try Scalar.addSameShape(self, b) }
         return try Tensor.broadcasting(self, b) { (x, y) throws(TensorError) in try Scalar.checkedAdd(x, y) }
     }
 

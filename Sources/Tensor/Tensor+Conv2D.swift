@@ -4,26 +4,16 @@ extension Tensor {
     ///
     /// input (H,W) + kernel (KH,KW) -> (OH,OW); (H,W,C) + (KH,KW,C,F) -> (OH,OW,F);
     /// (N,H,W,C) + (KH,KW,C,F) -> (N,OH,OW,F). A plane takes a bias of shape (1).
-    /// `Int` runs the exact reference loops (overflow throws); `Float` runs im2col +
-    /// `cblas_sgemm`, within 1e-5 * sqrt(KH*KW*C) * max|x|*max|k| of a Double reference.
+    /// `Int` runs the exact reference loops (overflow throws); `Float` runs oneDNN (or the
+    /// same loops for small work), within 1e-5 * sqrt(KH*KW*C) * max|x|*max|k| of a Double reference.
     @_specialize(exported: true, where Scalar == Float)
     public func conv2d(_ kernel: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
                        dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
         let (x, k, restore) = try batchedForConv(kernel, "conv2d")
-        let f = k.shape[3]
-        if let bias, bias.shape != [f] {
-            throw .shapeMismatch("conv2d bias must have shape \(f) (one per filter), got \(formatShape(bias.shape))")
-        }
+        try checkConvBias(bias, filters: k.shape[3])
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: k.shape[0],
                                    kernelWidth: k.shape[1], stride: stride, dilation: dilation, padding: padding)
-        let y: Tensor
-        if let fx = x as? Tensor<Float>, let fk = k as? Tensor<Float>,
-           let fy = Conv2DKernels.forward(fx, fk, bias: bias as? Tensor<Float>, g) as? Tensor {
-            y = fy
-        } else {
-            y = try x.conv2dReference(k, bias: bias, stride: stride, padding: padding, dilation: dilation)
-        }
-        return try restore(y)
+        return try restore(Scalar.convolve(x, k, bias: bias, g))
     }
 
     /// Brings a conv input and kernel to (N,H,W,C) and (KH,KW,C,F), and gives back the
@@ -56,13 +46,16 @@ extension Tensor {
         guard rank == 4, kernel.rank == 4, kernel.shape[2] == shape[3] else {
             throw .shapeMismatch("conv2d needs input (N,H,W,C) and kernel (KH,KW,C,F) with the same C, got \(formatShape(shape)) and \(formatShape(kernel.shape))")
         }
+        try checkConvBias(bias, filters: kernel.shape[3])
+        let g = try WindowGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernel.shape[0],
+                                   kernelWidth: kernel.shape[1], stride: stride, dilation: dilation, padding: padding)
+        return try conv2dReference(kernel, bias: bias, g)
+    }
+
+    /// `conv2dReference` under a worked-out geometry (shapes checked by the caller).
+    func conv2dReference(_ kernel: Tensor, bias: Tensor?, _ g: WindowGeometry) throws(TensorError) -> Tensor {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let (kh, kw, f) = (kernel.shape[0], kernel.shape[1], kernel.shape[3])
-        if let bias, bias.shape != [f] {
-            throw .shapeMismatch("conv2d bias must have shape \(f) (one per filter), got \(formatShape(bias.shape))")
-        }
-        let g = try WindowGeometry(inputHeight: h, inputWidth: w, kernelHeight: kh, kernelWidth: kw,
-                                   stride: stride, dilation: dilation, padding: padding)
         var out = [Scalar](repeating: .zero, count: n * g.outputHeight * g.outputWidth * f)
         var o = 0
         for b in 0..<n {
@@ -92,5 +85,12 @@ extension Tensor {
             }
         }
         return Tensor(shape: [n, g.outputHeight, g.outputWidth, f], scalars: out)
+    }
+
+    /// A convolution's bias, when given, has one value per filter (checked here for every path).
+    func checkConvBias(_ bias: Tensor?, filters f: Int) throws(TensorError) {
+        if let bias, bias.shape != [f] {
+            throw .shapeMismatch("conv2d bias must have shape \(f) (one per filter), got \(formatShape(bias.shape))")
+        }
     }
 }

@@ -8,7 +8,7 @@ extension Tensor {
     ///
     /// H = (OH-1)*strideY + (KH-1)*dilationY + 1 - top - bottom for `.valid` and `.explicit`
     /// padding; for `.same`, H = OH*strideY (Keras), with the padding `conv2d` would use on H.
-    /// Likewise for W. `Int` is exact (overflow throws); `Float` uses sgemm + col2im.
+    /// Likewise for W. `Int` is exact (overflow throws); `Float` uses oneDNN's backward data.
     @_specialize(exported: true, where Scalar == Float)
     public func conv2dTranspose(_ kernel: Tensor, stride: (Int, Int) = (1, 1), padding: Padding = .valid,
                                 dilation: (Int, Int) = (1, 1)) throws(TensorError) -> Tensor {
@@ -26,13 +26,7 @@ extension Tensor {
         }
         let g = try Tensor.transposeGeometry(outputHeight: y.shape[1], outputWidth: y.shape[2], kernelHeight: k.shape[0],
                                              kernelWidth: k.shape[1], stride: stride, padding: padding, dilation: dilation)
-        let x: Tensor
-        if let fy = y as? Tensor<Float>, let fk = k as? Tensor<Float>,
-           let fx = Conv2DKernels.inputGradient(fy, fk, g) as? Tensor {
-            x = fx
-        } else {
-            x = try y.conv2dTransposeReference(k, g)
-        }
+        let x = try Scalar.convolveTransposed(y, k, g)
         switch rank {
         case 2: return try x.reshaped([x.shape[1], x.shape[2]])
         case 3: return try x.reshaped(Array(x.shape.dropFirst()))

@@ -38,7 +38,7 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float)
     public func maxPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
-        return try restorePoolingRank(x.maxPoolWithIndices(g).values)
+        return try restorePoolingRank(Scalar.maxPool(x, g))
     }
 
     /// The mean of the real (unpadded) cells in each window, as Float:
@@ -46,6 +46,12 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float)
     public func avgPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor<Float> {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "avgPool")
+        return try restorePoolingRank(Scalar.averagePool(x, g))
+    }
+
+    /// Average pooling of (N,H,W,C) by the plain loop (sums in Double, or exact for `Int`).
+    func avgPoolReference(_ g: WindowGeometry) throws(TensorError) -> Tensor<Float> {
+        let x = self
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var out = [Float](repeating: 0, count: n * g.outputHeight * g.outputWidth * c)
         for b in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
@@ -66,7 +72,7 @@ extension Tensor {
                 }
             }
         } } }
-        return try restorePoolingRank(Tensor<Float>(shape: [n, g.outputHeight, g.outputWidth, c], scalars: out))
+        return Tensor<Float>(shape: [n, g.outputHeight, g.outputWidth, c], scalars: out)
     }
 
     /// Max pooling of (N,H,W,C) with, for each output, the flat input index that won (as Int32:

@@ -19,6 +19,25 @@ public protocol TensorScalar: Sendable, Hashable, Comparable, CustomStringConver
     var doubleValue: Double { get }
     /// The value as a 32-bit float (rounded to nearest for large integers).
     var floatValue: Float { get }
+
+    // The operations whose fast path depends on the element type, chosen statically: generic
+    // code calls them through `Scalar`. `Int` runs the exact checked loops; `Float` runs
+    // oneDNN or vector loops (ScalarKernels.swift). Shapes are checked by the callers.
+
+    /// (N,H,W,C) convolved with (KH,KW,C,F), plus an optional bias (F), under `g` -> (N,OH,OW,F).
+    static func convolve(_ x: Tensor<Self>, _ kernel: Tensor<Self>, bias: Tensor<Self>?, _ g: WindowGeometry) throws(TensorError) -> Tensor<Self>
+    /// The adjoint of `convolve` in its input: (N,OH,OW,F) with (KH,KW,C,F) -> (N,H,W,C).
+    static func convolveTransposed(_ y: Tensor<Self>, _ kernel: Tensor<Self>, _ g: WindowGeometry) throws(TensorError) -> Tensor<Self>
+    /// (M,K) times (K,N) -> (M,N).
+    static func matrixProduct(_ a: Tensor<Self>, _ b: Tensor<Self>) throws(TensorError) -> Tensor<Self>
+    /// max(x, 0) element-wise.
+    static func rectify(_ x: Tensor<Self>) -> Tensor<Self>
+    /// a + b for two tensors of one shape.
+    static func addSameShape(_ a: Tensor<Self>, _ b: Tensor<Self>) throws(TensorError) -> Tensor<Self>
+    /// The maximum of each window of (N,H,W,C) under `g` -> (N,OH,OW,C).
+    static func maxPool(_ x: Tensor<Self>, _ g: WindowGeometry) -> Tensor<Self>
+    /// The mean of the real cells of each window of (N,H,W,C) under `g` -> (N,OH,OW,C).
+    static func averagePool(_ x: Tensor<Self>, _ g: WindowGeometry) throws(TensorError) -> Tensor<Float>
 }
 
 extension Int: TensorScalar {

@@ -78,42 +78,30 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     #expect(abs(out.scalars[0] - col0) < 1e-5)
 }
 
-/// A training step cuts the batch into two parts run on tapes of their own; the combined loss
-/// and gradients are the whole batch's (within Float rounding), with each part's Dropout
-/// masks its rows of the whole batch's masks, for even and odd batches.
-@Test(arguments: [16, 5]) func splitBatchStepMatchesTheWholeBatch(_ n: Int) throws {
-    let model = try Sequential(input: [8, 8, 1], layers: [
-        Conv2D(8, kernelSize: (3, 3), activation: .relu), MaxPooling2D(), Flatten(), NN.Dropout(0.5),
-        Dense(4, activation: .relu), Dense(1, activation: .sigmoid),
-    ])
-    let trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 5),
-                              optimizer: Adam(), loss: .binaryCrossEntropy, seed: 11)
-    let data = bars(count: n, size: 8, seed: 3)
-    #expect(trainer.parts(ofBatch: n) == 2)
-    let (loss, accuracy, grads) = try trainer.lossAndGradients(x: data.x, y: data.y)
-    let (wholeLoss, wholeAccuracy, wholeGrads) = try trainer.partLossAndGradients(x: data.x, y: data.y, rows: 0..<n, batchSize: n)
-    #expect(abs(loss - wholeLoss) < 1e-6 * max(1, abs(wholeLoss)))
-    #expect(abs(accuracy - wholeAccuracy) < 1e-6)
-    for (layer, wholeLayer) in zip(grads, wholeGrads) {
-        for (g, w) in zip(layer, wholeLayer) {
-            #expect(g.shape == w.shape)
-            let scale = w.scalars.reduce(Float(0)) { max($0, abs($1)) }
-            let diff = zip(g.scalars, w.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
-            #expect(diff <= 1e-5 * max(scale, 1e-3))
-        }
-    }
-    // A wrong mask for a part (e.g. the first rows of the whole mask for both parts) would move
-    // the dense gradients far more than rounding does: the masks drop half the units.
-    #expect(grads[4][0].scalars.contains { $0 != 0 })
-}
 
-/// Large activations (the tutorial model at 150x150x3) keep one tape per batch; at 28x28x1 two.
-@Test func onlySmallActivationsSplitTheBatch() throws {
-    for (input, parts) in [([150, 150, 3], 1), ([28, 28, 1], 2)] {
-        let model = try ModelZoo.tutorial(input: input)
-        let trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 1), optimizer: Adam(),
-                                  loss: .binaryCrossEntropy)
-        #expect(trainer.parts(ofBatch: 32) == parts)
-        #expect(trainer.parts(ofBatch: 1) == 1)
+/// A few Adam steps of the tutorial model (every layer on oneDNN at this size) give the same
+/// bits of loss and weights run after run, and with 1, 2 or 3 threads.
+@Test func trainingStepsAreTheSameBitsAtAnyThreadCount() throws {
+    let model = try ModelZoo.tutorial(input: [28, 28, 1])
+    let data = bars(count: 16, size: 28, seed: 9)
+    func run(threads: Int) throws -> ([UInt32], [[UInt32]]) {
+        let before = Threads.count
+        defer { Threads.set(before) }
+        Threads.set(threads)
+        var trainer = try Trainer(model: model, weights: .glorotUniform(for: model, seed: 2), optimizer: Adam(),
+                                  loss: .binaryCrossEntropy, seed: 3)
+        var losses: [UInt32] = []
+        for _ in 0..<3 { losses.append(try trainer.trainStep(x: data.x, y: data.y).loss.bitPattern) }
+        return (losses, trainer.weights.tensors.flatMap { $0 }.map { $0.scalars.map(\.bitPattern) })
+    }
+    let first = try run(threads: 1)
+    #expect(first.0.count == 3 && Set(first.0).count == 3)  // the loss moves: real steps
+    let again = try run(threads: 1)
+    #expect(again.0 == first.0)
+    #expect(again.1 == first.1)
+    for threads in [2, 3] {
+        let other = try run(threads: threads)
+        #expect(other.0 == first.0, "loss at \(threads) threads")
+        #expect(other.1 == first.1, "weights at \(threads) threads")
     }
 }

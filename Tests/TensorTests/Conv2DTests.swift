@@ -46,20 +46,19 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(n: 3, h: 9, w: 7, c: 16, kh: 3, kw: 2, f: 4, stride: (1, 1), dilation: (2, 3), padding: .explicit(top: 2, bottom: 0, left: 1, right: 3)),
         // ...unless a padding reaches the effective kernel size: then by col2im.
         ConvCase(n: 2, h: 4, w: 5, c: 16, kh: 1, kw: 2, f: 3, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 1, bottom: 1, left: 0, right: 2)),
-        // Thin first layers: few values per window (KH*KW*C <= 64), filters in multiples of 8,
-        // run by the direct kernel (DirectConv) where the CPU has AVX2 and FMA.
+        // Thin first layers: few values per window, filters in multiples of 8.
         ConvCase(n: 3, h: 9, w: 8, c: 3, kh: 3, kw: 3, f: 16, stride: (2, 1), dilation: (1, 2), padding: .same),
         ConvCase(n: 1, h: 6, w: 7, c: 2, kh: 2, kw: 3, f: 8, stride: (1, 1), dilation: (1, 1), padding: .explicit(top: 0, bottom: 2, left: 1, right: 0)),
         // Thin first layers as in the tutorial model (1 and 3 channels, 32 and 40 filters).
         ConvCase(n: 3, h: 28, w: 28, c: 1, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
         ConvCase(n: 2, h: 23, w: 30, c: 3, kh: 3, kw: 3, f: 40, stride: (1, 1), dilation: (1, 1), padding: .same),
-        // Read in place with strides (2, 3) and a dilated y axis; 24 filters.
+        // Strides (2, 3) and a dilated y axis; 24 filters.
         ConvCase(n: 2, h: 10, w: 11, c: 2, kh: 3, kw: 3, f: 24, stride: (2, 3), dilation: (2, 1), padding: .same),
-        // A window of 8 (2x2x2): the kernel gradient's last tile holds 2 window cells.
+        // A window of 8 (2x2x2).
         ConvCase(n: 2, h: 7, w: 9, c: 2, kh: 2, kw: 2, f: 8, stride: (1, 1), dilation: (1, 1), padding: .valid),
-        // The largest direct window (4x4x4 = 64), 56 filters (32 + 24), odd output width.
+        // A 4x4x4 window, 56 filters (32 + 24), odd output width.
         ConvCase(n: 2, h: 11, w: 13, c: 4, kh: 4, kw: 4, f: 56, stride: (1, 1), dilation: (1, 1), padding: .same),
-        // Large enough that sgemm splits the product across cores.
+        // Large enough for oneDNN on the automatic path.
         ConvCase(n: 2, h: 20, w: 20, c: 16, kh: 3, kw: 3, f: 32, stride: (1, 1), dilation: (1, 1), padding: .same),
     ]
 }
@@ -88,6 +87,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         #expect(y == (try Tensor(rows: [[9, 9, 6], [9, 9, 6], [6, 6, 4]])))
     }
 
+    /// Both Float paths (oneDNN and the plain loops), with and without a bias, against the
+    /// Double reference; and the public conv2d, whichever path it takes.
     @Test(arguments: ConvCase.all) func floatMatchesDoubleReference(_ t: ConvCase) throws {
         let x = randomTensor([t.n, t.h, t.w, t.c], seed: 1)
         let k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 2)
@@ -99,8 +100,13 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         // |x|, |k| < 1: each output sums at most KH*KW*C products; Float error stays below 1e-5 * that count.
         let tolerance = 1e-5 * Double(t.kh * t.kw * t.c + 1)
         #expect(maxAbsDifference(y.scalars, DoubleReference.conv2d(x, k, bias: bias, g)) < tolerance)
-        let r = try x.conv2dReference(k, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation)
-        #expect(maxAbsDifference(y.scalars, r.scalars.map(Double.init)) < tolerance)
+        for path in [Conv2DKernels.Path.oneDNN, .reference] {
+            for b in [bias, nil] {
+                let p = Conv2DKernels.forward(x, k, bias: b, g, path: path)
+                #expect(p.shape == y.shape)
+                #expect(maxAbsDifference(p.scalars, DoubleReference.conv2d(x, k, bias: b, g)) < tolerance)
+            }
+        }
     }
 
     @Test(arguments: ConvCase.all) func transposeIsExactAdjointOnInt(_ t: ConvCase) throws {
@@ -126,18 +132,20 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let dy = randomTensor([t.n, g.outputHeight, g.outputWidth, t.f], seed: 8)
         let x = randomTensor([t.n, t.h, t.w, t.c], seed: 9)
         let tolerance = 1e-5 * Double(t.kh * t.kw * t.f + t.n * g.outputHeight * g.outputWidth)
-        let fast = Conv2DKernels.inputGradient(dy, k, g)
         let slow = try dy.conv2dTransposeReference(k, g)
-        #expect(maxAbsDifference(fast.scalars, slow.scalars.map(Double.init)) < tolerance)
-        // Both input-gradient paths, whatever the size: the rotated-kernel convolution
-        // (stride 1, 16+ channels) and the col2im scatter.
-        let flipped = Conv2DKernels.inputGradient(dy, k, g, flipMinimumColumns: 0)
-        #expect(maxAbsDifference(flipped.scalars, slow.scalars.map(Double.init)) < tolerance)
-        let scattered = Conv2DKernels.scatterInputGradient(dy, k, g)
-        #expect(maxAbsDifference(scattered.scalars, slow.scalars.map(Double.init)) < tolerance)
-        let fastK = Conv2DKernels.kernelGradient(x, dy, g)
         let slowK = try x.conv2dKernelGradientReference(dy, g)
-        #expect(maxAbsDifference(fastK.scalars, slowK.scalars.map(Double.init)) < tolerance)
+        var slowBias = [Double](repeating: 0, count: t.f)
+        for (i, v) in dy.scalars.enumerated() { slowBias[i % t.f] += Double(v) }
+        for path in [Conv2DKernels.Path.oneDNN, .reference, .automatic] {
+            let dx = Conv2DKernels.inputGradient(dy, k, g, path: path)
+            #expect(dx.shape == x.shape)
+            #expect(maxAbsDifference(dx.scalars, slow.scalars.map(Double.init)) < tolerance)
+            let (dk, db) = Conv2DKernels.kernelGradient(x, dy, g, bias: true, path: path)
+            #expect(dk.shape == k.shape)
+            #expect(maxAbsDifference(dk.scalars, slowK.scalars.map(Double.init)) < tolerance)
+            #expect(maxAbsDifference(db?.scalars ?? [], slowBias) < tolerance)
+            #expect(Conv2DKernels.kernelGradient(x, dy, g, path: path).bias == nil)
+        }
     }
 
     @Test func transposeOutputSize() throws {
@@ -153,16 +161,17 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         (8, 512, 600, false, true), (8, 512, 600, true, false), (300, 9, 1000, true, false),
     ]
 
-    @Test(arguments: gemmCases) func sgemmMatchesReference(_ t: (Int, Int, Int, Bool, Bool)) throws {
+    /// oneDNN's matmul and the plain loop, each transpose read through strides.
+    @Test(arguments: gemmCases) func productMatchesReference(_ t: (Int, Int, Int, Bool, Bool)) throws {
         let (m, n, k, ta, tb) = t
-        let a = randomTensor([m * k], seed: 31), b = randomTensor([k * n], seed: 32)
-        var c = [Float](repeating: 0, count: m * n)
-        a.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-            GEMM.sgemm(m: m, n: n, k: k, pa.baseAddress!, transposeA: ta, pb.baseAddress!, transposeB: tb, pc.baseAddress!)
-        } } }
+        let a = randomTensor(ta ? [k, m] : [m, k], seed: 31), b = randomTensor(tb ? [n, k] : [k, n], seed: 32)
         let r = GEMM.reference(m: m, n: n, k: k, a.scalars, transposeA: ta, b.scalars, transposeB: tb)
-        // |a|, |b| < 1: the Float sum of K products is within 1e-6 * K of the exact one here.
-        #expect(maxAbsDifference(c, r) < 1e-6 * Double(k) + 1e-6)
+        for path in [Conv2DKernels.Path.oneDNN, .reference] {
+            let c = GEMM.product(a, b, transposeA: ta, transposeB: tb, path: path)
+            #expect(c.shape == [m, n])
+            // |a|, |b| < 1: the Float sum of K products is within 1e-6 * K of the exact one here.
+            #expect(maxAbsDifference(c.scalars, r) < 1e-6 * Double(k) + 1e-6)
+        }
     }
 
     @Test func matmulFloatMatchesReference() throws {
@@ -175,34 +184,9 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite struct BiasGradientTests {
-    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func matchesDoubleSum(_ shape: [Int]) {
-        let dy = randomTensor(shape, seed: 61)
-        let f = shape[3]
-        var expected = [Double](repeating: 0, count: f)
-        for (i, v) in dy.scalars.enumerated() { expected[i % f] += Double(v) }
-        let db = Conv2DKernels.biasGradient(dy)
-        #expect(db.shape == [f])
-        // Float runs of 256 values in [-1, 1): within 256 * 2^-24 * 2 each, far below 1e-4.
-        #expect(maxAbsDifference(db.scalars, expected) < 1e-4)
-    }
-
-    /// Masking by ReLU's output in the same pass gives the bits of the two passes.
-    @Test(arguments: [[3, 50, 40, 16], [2, 33, 31, 5], [1, 1, 1, 8]]) func maskedMatchesTwoPasses(_ shape: [Int]) {
-        let dy = randomTensor(shape, seed: 62)
-        let y = randomTensor(shape, seed: 63).relu()  // about half exact zeros
-        let (db, masked) = Conv2DKernels.biasGradient(dy, reluOutput: y)
-        let plain = LargeArray.reluGradient(dy.scalars, y.scalars)
-        #expect(masked.shape == dy.shape)
-        #expect(masked.scalars.map(\.bitPattern) == plain.map(\.bitPattern))
-        let expected = Conv2DKernels.biasGradient(Tensor(shape: shape, scalars: plain))
-        #expect(db.scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern))
-    }
-}
-
 @Suite struct DeterminismTests {
     @Test func repeatedRunsGiveTheSameBits() throws {
-        // Large enough for the per-block threads and the split GEMMs.
+        // Large enough for oneDNN (3.3 million multiply-adds) and the parallel loops.
         let x = randomTensor([5, 24, 24, 8], seed: 41)
         let k = randomTensor([3, 3, 8, 16], seed: 42), b = randomTensor([16], seed: 43)
         func run() throws -> [Tensor<Float>] {
@@ -227,9 +211,13 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
                                    stride: t.stride, dilation: t.dilation, padding: t.padding)
         for b in [bias, nil] {
+            for path in [Conv2DKernels.Path.oneDNN, .reference] {
+                // (Equal values: oneDNN's ReLU may keep a -0 where max(-0, 0) gives +0.)
+                let fused = Conv2DKernels.forward(x, k, bias: b, g, relu: true, path: path)
+                let plain = Conv2DKernels.forward(x, k, bias: b, g, path: path).relu()
+                #expect(fused.scalars == plain.scalars)
+            }
             let fused = Conv2DKernels.forward(x, k, bias: b, g, relu: true)
-            let plain = Conv2DKernels.forward(x, k, bias: b, g).relu()
-            #expect(fused.scalars.map(\.bitPattern) == plain.scalars.map(\.bitPattern))
             let r = try x.conv2dReference(k, bias: b, stride: t.stride, padding: t.padding, dilation: t.dilation).relu()
             #expect(maxAbsDifference(fused.scalars, r.scalars.map(Double.init)) < 1e-5 * Double(t.kh * t.kw * t.c + 1))
         }
@@ -265,11 +253,49 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite struct RotatedKernelTests {
-    @Test(arguments: [[3, 3, 16, 32], [2, 3, 5, 7], [1, 1, 1, 1], [3, 2, 64, 128]]) func matchesPlainLoop(_ shape: [Int]) {
-        let k = randomTensor(shape, seed: 71)
-        let fast = Conv2DKernels.rotatedKernel(k), slow = Conv2DKernels.rotatedKernelReference(k)
-        #expect(fast.shape == [shape[0], shape[1], shape[3], shape[2]])
-        #expect(fast.scalars.map(\.bitPattern) == slow.scalars.map(\.bitPattern))
+/// oneDNN's primitives give the same bits run after run and at any thread count: forward (bias
+/// and ReLU fused), backward data, backward weights and bias, max and average pooling both
+/// ways, and the matrix products of a dense layer, at sizes where they use their parallel
+/// kernels (the tutorial model's layer shapes at a small batch).
+@Suite(.serialized) struct ThreadCountTests {
+    static func everything() throws -> [[UInt32]] {
+        var out: [[UInt32]] = []
+        for (n, h, c, f) in [(4, 28, 1, 32), (4, 14, 32, 64), (2, 37, 64, 128)] {
+            let g = try WindowGeometry(inputHeight: h, inputWidth: h, kernelHeight: 3, kernelWidth: 3, padding: .same)
+            let x = randomTensor([n, h, h, c], seed: 81), k = randomTensor([3, 3, c, f], seed: 82)
+            let b = randomTensor([f], seed: 83), dy = randomTensor([n, h, h, f], seed: 84)
+            let y = Conv2DKernels.forward(x, k, bias: b, g, relu: true, path: .oneDNN)
+            let dx = Conv2DKernels.inputGradient(dy, k, g, path: .oneDNN)
+            let (dk, db) = Conv2DKernels.kernelGradient(x, dy, g, bias: true, path: .oneDNN)
+            let pg = try WindowGeometry(inputHeight: h, inputWidth: h, kernelHeight: 2, kernelWidth: 2, stride: (2, 2))
+            let (pm, ws) = Conv2DKernels.poolingForward(y, pg, max: true)
+            let (pa, _) = Conv2DKernels.poolingForward(y, pg, max: false)
+            let pdy = randomTensor(pm.shape, seed: 85)
+            let dm = Conv2DKernels.poolingBackward(pdy, pg, inputShape: y.shape, max: true, workspace: ws)
+            let da = Conv2DKernels.poolingBackward(pdy, pg, inputShape: y.shape, max: false, workspace: nil)
+            out += [y, dx, dk, db!, pm, pa, dm, da].map { $0.scalars.map(\.bitPattern) }
+        }
+        let a = randomTensor([32, 6272], seed: 86), w = randomTensor([6272, 512], seed: 87), g = randomTensor([32, 512], seed: 88)
+        out += [GEMM.product(a, w, path: .oneDNN), GEMM.product(g, w, transposeB: true, path: .oneDNN),
+                GEMM.product(a, g, transposeA: true, path: .oneDNN)].map { $0.scalars.map(\.bitPattern) }
+        return out
+    }
+
+    @Test func sameBitsAtOneTwoAndFourThreads() throws {
+        _ = OneDNN.version  // loads nothing new; the runtime is linked
+        #expect(Threads.controlsOpenMP, "omp_set_num_threads not found: oneDNN would ignore the thread count")
+        let before = Threads.count
+        defer { Threads.set(before) }
+        Threads.set(1)
+        let one = try Self.everything()
+        #expect(try Self.everything() == one)
+        for n in [2, 4] {
+            Threads.set(n)
+            let many = try Self.everything()
+            for (i, (a, b)) in zip(one, many).enumerated() where a != b {
+                let differing = zip(a, b).filter { $0 != $1 }.count
+                Issue.record("result \(i) differs at \(n) threads from 1 thread in \(differing) of \(a.count) elements")
+            }
+        }
     }
 }

@@ -118,3 +118,36 @@ import Foundation
         #expect(try xf.maxPool(size: t.0, stride: t.1, padding: t.2) == xi.maxPool(size: t.0, stride: t.1, padding: t.2).asFloat)
     }
 }
+
+/// oneDNN's pooling against the plain loops: values, and the gradients routed to the same
+/// winners (max) or shared by the same real cells (average), with Keras' padding rules.
+@Suite struct OneDNNPoolingTests {
+    static let cases: [((Int, Int), (Int, Int)?, Padding)] = [
+        ((2, 2), nil, .valid), ((3, 3), (2, 2), .same), ((2, 3), (1, 2), .explicit(top: 1, bottom: 0, left: 2, right: 1)),
+        ((3, 3), (3, 3), .valid), ((2, 2), (2, 2), .same),
+    ]
+
+    @Test(arguments: cases) func matchesThePlainLoops(_ t: ((Int, Int), (Int, Int)?, Padding)) throws {
+        for (n, h, w, c) in [(2, 7, 9, 16), (3, 11, 10, 5), (1, 5, 5, 1)] {
+            // Distinct values (a random permutation scaled): no ties, so the winner is unique.
+            let count = n * h * w * c
+            var generator = SeededGenerator(seed: 52)
+            let values = (0..<count).shuffled(using: &generator).map { Float($0) / Float(count) - 0.5 }
+            let x = Tensor<Float>(shape: [n, h, w, c], scalars: values)
+            let (_, g) = try x.poolingLayout(size: t.0, stride: t.1, padding: t.2, "maxPool")
+            let (plainMax, indices) = x.maxPoolWithIndices(g)
+            let plainAvg = try x.avgPoolReference(g)
+            let (fastMax, workspace) = Conv2DKernels.poolingForward(x, g, max: true)
+            let (fastAvg, _) = Conv2DKernels.poolingForward(x, g, max: false)
+            #expect(fastMax == plainMax)
+            #expect(maxAbsDifference(fastAvg.scalars, plainAvg.scalars.map(Double.init)) < 1e-6)
+            let dy = randomTensor(plainMax.shape, seed: 53)
+            let plainDMax = Tensor<Float>.maxPoolGradient(dy, indices: indices, inputShape: x.shape)
+            let fastDMax = Conv2DKernels.poolingBackward(dy, g, inputShape: x.shape, max: true, workspace: workspace)
+            #expect(maxAbsDifference(fastDMax.scalars, plainDMax.scalars.map(Double.init)) < 1e-6)
+            let plainDAvg = Tensor<Float>.avgPoolGradient(dy, g, inputShape: x.shape)
+            let fastDAvg = Conv2DKernels.poolingBackward(dy, g, inputShape: x.shape, max: false, workspace: nil)
+            #expect(maxAbsDifference(fastDAvg.scalars, plainDAvg.scalars.map(Double.init)) < 1e-6)
+        }
+    }
+}

@@ -13,9 +13,9 @@ import Foundation
 /// | multiply(a, b)     | a * b                            | da = unbroadcast(g*b), db = unbroadcast(g*a)        |
 /// | divide(a, b)       | a / b                            | da = unbroadcast(g/b), db = -unbroadcast(g*a/b^2)   |
 /// | matmul(A, B)       | A B (2-D)                        | dA = g B^T, dB = A^T g                              |
-/// | conv2d(x, K, b)    | im2col(x) K + b                  | dx = col2im(g K^T), dK = im2col(x)^T g, db = sum g  |
-/// |  ... fused ReLU    | max(im2col(x) K + b, 0)          | the same with g * (y > 0) for g                     |
-/// | conv2dTranspose    | col2im(y K^T)                    | dy = conv2d(g, K), dK = im2col(g)^T y               |
+/// | conv2d(x, K, b)    | conv(x, K) + b                   | dx = conv^T(g, K), dK = corr(x, g), db = sum g      |
+/// |  ... fused ReLU    | max(conv(x, K) + b, 0)           | the same with g * (y > 0) for g                     |
+/// | conv2dTranspose    | conv^T(y, K)                     | dy = conv2d(g, K), dK = corr(g, y)                  |
 /// | maxPool            | window max                       | g routed to the winning cell                        |
 /// | avgPool            | window mean over real cells      | g shared equally by the window's real cells         |
 /// | relu(x)            | max(x, 0)                        | g * (y > 0)  (y > 0 exactly where x > 0)            |
@@ -36,10 +36,9 @@ enum Primitive {
     case multiply(Tensor<Float>, Tensor<Float>)
     case divide(Tensor<Float>, Tensor<Float>)
     case matmul(Tensor<Float>, Tensor<Float>)
-    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry, reluOutput: Tensor<Float>?,
-                reluKeep: [UInt8]?)
+    case conv2d(x: Tensor<Float>, kernel: Tensor<Float>, hasBias: Bool, WindowGeometry, reluOutput: Tensor<Float>?)
     case conv2dTranspose(y: Tensor<Float>, kernel: Tensor<Float>, WindowGeometry)
-    case maxPool(indices: [Int32], inputShape: [Int])
+    case maxPool(PoolWinners, inputShape: [Int])
     case avgPool(WindowGeometry, inputShape: [Int])
     case relu(output: Tensor<Float>)
     case sigmoid(output: Tensor<Float>)
@@ -74,35 +73,25 @@ enum Primitive {
         case let .matmul(a, b):
             return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
                     want(1) ? GEMM.product(a, g, transposeA: true) : none]
-        case let .conv2d(x, k, hasBias, geometry, reluOutput, reluKeep):
-            // A first layer on a thin input (its input needs no gradient): kernel and bias
-            // gradients, and the ReLU mask from its keep bits, in one pass of the direct kernel.
-            if let reluKeep {
-                precondition(!want(0), "conv2d: ReLU keep bits are kept only for inputs that need no gradient")
-                let (dk, db) = Conv2DKernels.directGradients(x, g, keep: reluKeep, geometry, bias: hasBias && want(2))
-                return [none, want(1) ? dk : none] + (hasBias ? [db ?? none] : [])
-            }
-            if !want(0) && want(1) && reluOutput == nil && Conv2DKernels.hasDirectGradients(x, k, geometry) {
-                let (dk, db) = Conv2DKernels.directGradients(x, g, keep: nil, geometry, bias: hasBias && want(2))
-                return [none, dk] + (hasBias ? [db ?? none] : [])
-            }
-            // A fused ReLU masks g first; with a bias, in the same pass as the bias gradient.
-            var g = g, db = none
-            if hasBias && want(2) {
-                (db, g) = Conv2DKernels.biasGradient(g, reluOutput: reluOutput)
-            } else if let y = reluOutput {
-                g = Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, y.scalars))
-            }
-            var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none,
-                       want(1) ? Conv2DKernels.kernelGradient(x, g, geometry) : none]
-            if hasBias { out.append(db) }
+        case let .conv2d(x, k, hasBias, geometry, reluOutput):
+            // A fused ReLU masks g first.
+            let g = reluOutput.map { Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, $0.scalars)) } ?? g
+            let wantBias = hasBias && want(2)
+            let (dk, db) = want(1) || wantBias ? Conv2DKernels.kernelGradient(x, g, geometry, bias: wantBias) : (none, nil)
+            var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none, want(1) ? dk : none]
+            if hasBias { out.append(db ?? none) }
             return out
         case let .conv2dTranspose(y, k, geometry):
             return [want(0) ? Conv2DKernels.forward(g, k, bias: nil, geometry) : none,
-                    want(1) ? Conv2DKernels.kernelGradient(g, y, geometry) : none]
-        case let .maxPool(indices, inputShape):
+                    want(1) ? Conv2DKernels.kernelGradient(g, y, geometry).kernel : none]
+        case let .maxPool(.indices(indices), inputShape):
             return [Tensor<Float>.maxPoolGradient(g, indices: indices, inputShape: inputShape)]
+        case let .maxPool(.workspace(workspace, geometry), inputShape):
+            return [Conv2DKernels.poolingBackward(g, geometry, inputShape: inputShape, max: true, workspace: workspace)]
         case let .avgPool(geometry, inputShape):
+            if Conv2DKernels.poolingUsesOneDNN(inputShape, geometry) {
+                return [Conv2DKernels.poolingBackward(g, geometry, inputShape: inputShape, max: false, workspace: nil)]
+            }
             return [Tensor<Float>.avgPoolGradient(g, geometry, inputShape: inputShape)]
         case .relu(let y):
             // Saving the output, not the input, lets the input (a conv output) be freed.
@@ -151,6 +140,13 @@ enum Primitive {
             return [Tensor(shape: z.shape, scalars: d)]
         }
     }
+}
+
+/// Which input cell won each window of a max pooling, as its backward pass needs it: flat
+/// input indices (the plain loop) or oneDNN's workspace with the pooling's geometry.
+enum PoolWinners {
+    case indices([Int32])
+    case workspace(OneDNN.PoolingWorkspace, WindowGeometry)
 }
 
 /// Sums a broadcast gradient back to the operand's own shape.

@@ -41,10 +41,8 @@ extension Tape {
     /// bias (F); a plane (H,W) with kernel (KH,KW). See `Tensor.conv2d`.
     ///
     /// `relu` fuses max(y, 0) into the convolution (one node, the same values and gradients
-    /// as `relu(conv2d(...))`): applied to each output chunk while it is in cache, and its
-    /// gradient mask applied before the convolution's own backward pass. For a first layer
-    /// (an input that needs no gradient) on the direct thin-input kernel, the node keeps only
-    /// which outputs ReLU kept, one bit each, and its backward pass is one pass over dy.
+    /// as `relu(conv2d(...))`): oneDNN applies it as each output block is written, and its
+    /// gradient mask is applied before the convolution's own backward pass.
     public func conv2d(_ x: Variable, _ kernel: Variable, bias: Variable? = nil, stride: (Int, Int) = (1, 1),
                        padding: Padding = .valid, dilation: (Int, Int) = (1, 1), relu: Bool = false) throws(TensorError) -> Variable {
         try check(x, kernel)
@@ -55,25 +53,13 @@ extension Tape {
         guard x4.tensor.rank == 4, k4.tensor.rank == 4, x4.shape[3] == k4.shape[2] else {
             throw .shapeMismatch("conv2d needs input (H,W) with kernel (KH,KW), or (H,W,C) or (N,H,W,C) with kernel (KH,KW,C,F) and the same C; got \(formatShape(xs)) and \(formatShape(ks))")
         }
-        if let bias, bias.shape != [k4.shape[3]] {
-            throw .shapeMismatch("conv2d bias must have shape \(k4.shape[3]) (one per filter), got \(formatShape(bias.shape))")
-        }
+        try x4.tensor.checkConvBias(bias?.tensor, filters: k4.shape[3])
         let g = try WindowGeometry(inputHeight: x4.shape[1], inputWidth: x4.shape[2], kernelHeight: k4.shape[0],
                                    kernelWidth: k4.shape[1], stride: stride, dilation: dilation, padding: padding)
         let inputs = bias.map { [x4, k4, $0] } ?? [x4, k4]
-        let v: Variable
-        if relu && !nodes[x4.id].requiresGradient && DirectConv.applies(g, channels: x4.shape[3], filters: k4.shape[3]) {
-            // A first layer: its backward pass needs only which outputs ReLU kept (1 bit each),
-            // so y itself can go as soon as the next layer has read it.
-            let (y, keep) = Conv2DKernels.forwardKeepingReLUMask(x4.tensor, k4.tensor, bias: bias?.tensor, g)
-            v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: nil, reluKeep: keep),
+        let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g, relu: relu)
+        let v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: relu ? y : nil),
                        inputs: inputs, value: y)
-        } else {
-            let y = Conv2DKernels.forward(x4.tensor, k4.tensor, bias: bias?.tensor, g, relu: relu)
-            v = append(.conv2d(x: x4.tensor, kernel: k4.tensor, hasBias: bias != nil, g, reluOutput: relu ? y : nil, reluKeep: nil),
-                       inputs: inputs, value: y)
-        }
-        let y = v.tensor
         switch xs.count {
         case 2: return try reshape(v, [y.shape[1], y.shape[2]])
         case 3: return try reshape(v, Array(y.shape.dropFirst()))
@@ -112,8 +98,15 @@ extension Tape {
         try check(x)
         let x4 = try batched4(x, "maxPool")
         let (t, g) = try x4.tensor.poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
-        let (values, indices) = t.maxPoolWithIndices(g)
-        let v = append(.maxPool(indices: indices, inputShape: x4.shape), inputs: [x4], value: values)
+        let values: Tensor<Float>, winners: PoolWinners
+        if Conv2DKernels.poolingUsesOneDNN(t.shape, g) {
+            let (y, workspace) = Conv2DKernels.poolingForward(t, g, max: true)
+            (values, winners) = (y, .workspace(workspace!, g))
+        } else {
+            let (y, indices) = t.maxPoolWithIndices(g)
+            (values, winners) = (y, .indices(indices))
+        }
+        let v = append(.maxPool(winners, inputShape: x4.shape), inputs: [x4], value: values)
         return x4.id == x.id ? v : try reshape(v, try x.tensor.restorePoolingRank(values).shape)
     }
 
