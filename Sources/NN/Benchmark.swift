@@ -1,7 +1,9 @@
+import CKernels
 import Foundation
+import Synchronization
 import Tensor
 
-/// Speed measurements of this machine for `cnnlearn bench`: the sgemm peak, the tutorial
+/// Speed measurements of this machine for `cnnlearn bench`: the FMA peak, the tutorial
 /// model's conv layers, and its training throughput. Every result is checked before it is timed.
 public enum Benchmark {
     /// One timed measurement: `name, shape, ms, GFLOP/s` (GFLOP/s nil when it has no FLOP count).
@@ -28,20 +30,31 @@ public enum Benchmark {
         return best
     }
 
-    /// OpenBLAS sgemm through the engine's matmul, (n,n) x (n,n): 2n³ FLOPs.
-    public static func sgemm(n: Int = 2048, repeats: Int = 5) throws(NNError) -> Row {
-        let a = Tensor<Float>.random(shape: [n, n], seed: 1), b = Tensor<Float>.random(shape: [n, n], seed: 2)
-        do {
-            let c = try a.matmul(b)
-            // Check one element against a Double dot product before timing.
-            var ref = 0.0
-            for k in 0..<n { ref += Double(a.scalars[7 * n + k]) * Double(b.scalars[k * n + 5]) }
-            guard abs(Double(c.scalars[7 * n + 5]) - ref) < 1e-3 * ref else {
-                throw NNError.invalidModel("sgemm check failed: \(c.scalars[7 * n + 5]) vs \(ref)")
+    /// The machine's single-precision FMA peak: the C FMA loop (`cnn_fma_loop`, 16 independent
+    /// chains on the widest vector unit) on `threads` threads at once; the best of `repeats`
+    /// runs, in GFLOP/s for all of them together. nil on a CPU without FMA.
+    public static func fmaPeak(threads: Int = Threads.count, repeats: Int = 3) -> (width: Int, gflops: Double)? {
+        let width = Int(cnn_fma_width())
+        guard width > 0 else { return nil }
+        let iterations = 20_000_000
+        var best = 0.0
+        for _ in 0..<max(repeats, 1) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let flops = Mutex(0.0)
+            DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
+                var sink: Float = 0
+                let f = cnn_fma_loop(iterations, &sink)
+                flops.withLock { $0 += f + (sink.isNaN ? 1 : 0) }
             }
-            let s = try fastest(repeats) { _ = try a.matmul(b) }
-            return Row(name: "sgemm", shape: "\(n)x\(n)x\(n)", milliseconds: s * 1e3, gflops: 2 * pow(Double(n), 3) / s / 1e9)
-        } catch let e as NNError { throw e } catch { throw .invalidModel("\(error)") }
+            let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            best = max(best, flops.withLock { $0 } / s / 1e9)
+        }
+        return (width, best)
+    }
+
+    /// The oneDNN version, the instruction set it dispatches to here, and the thread count.
+    public static var engineLine: String {
+        "oneDNN \(OneDNN.version), \(OneDNN.effectiveISA), \(Threads.count) threads"
     }
 
     /// Forward and forward+backward of every Conv2D layer (with bias and ReLU, as in the model)

@@ -1,12 +1,13 @@
 import ArgumentParser
 import NN
+import Tensor
 
 /// `cnnlearn bench [--input HxWxC] [--batch N] [--steps N] [--training-only]`: measures this
-/// machine's sgemm peak, the tutorial model's conv layers and its training throughput.
+/// machine's FMA peak, the tutorial model's conv layers and its training throughput.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure sgemm GFLOP/s, the tutorial CNN's conv layers and its training images/s.",
+        abstract: "Measure the FMA peak, the tutorial CNN's conv layers and its training images/s.",
         discussion: "The last line reads 'images/s: N'. See bench/README.md for the comparison with TensorFlow.")
 
     @Option(help: "Input shape HxWxC of the tutorial model.")
@@ -18,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed training steps.")
     var steps = 10
 
+    @Option(help: "Threads to compute on (default: every core, or CNNLEARN_THREADS).")
+    var threads: Int?
+
     @Flag(help: "Only measure training throughput.")
     var trainingOnly = false
 
@@ -26,12 +30,19 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         guard batch >= 1, steps >= 1 else { throw ValidationError("--batch and --steps must be at least 1") }
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            Threads.set(threads)
+        }
         let model = try ModelZoo.tutorial(input: try parseShape(input))
         print("cnnlearn bench: tutorial model, input \(input), batch \(batch)")
+        print("engine: \(Benchmark.engineLine)")
         if !trainingOnly {
-            let peak = try Benchmark.sgemm()
-            print(peak.line)
-            print(String(format: "sgemm GFLOP/s: %.1f", peak.gflops ?? 0))
+            if let peak = Benchmark.fmaPeak() {
+                print(String(format: "fma peak GFLOP/s: %.1f (%d-bit vectors, %d threads)", peak.gflops, peak.width, Threads.count))
+            } else {
+                print("fma peak: this CPU has no fused multiply-add; no peak to compare with")
+            }
             for row in try Benchmark.convLayers(of: model, batch: batch) { print(row.line) }
         }
         if breakdown {

@@ -19,7 +19,7 @@ import Foundation
 /// All calls go through one lock: a primitive and the memory objects cached with it belong to
 /// one call at a time. The work inside a call uses every allowed core (OpenMP threads), so
 /// concurrent callers would only take turns on the same cores anyway.
-enum OneDNN {
+public enum OneDNN {
     /// A failed oneDNN call: its status and what was being done. The engine describes only
     /// shapes it has checked, so this is a bug or an exhausted machine, never user input.
     static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
