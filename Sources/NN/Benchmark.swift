@@ -104,9 +104,9 @@ public enum Benchmark {
         let weights = ModelWeights.glorotUniform(for: model, seed: 7)
         do {
             for (i, l) in model.layers.enumerated() {
-                guard let f = l.layer as? any ForwardLayer else { continue }
+                let f = l.layer
                 let x = Tensor<Float>.random(shape: [batch] + l.inputShape, seed: UInt64(200 + i))
-                var parts: [(String, any ForwardLayer, [Int])] = [(l.name, f, l.inputShape)]
+                var parts: [(String, any Layer, [Int])] = [(l.name, f, l.inputShape)]
                 if let c = l.layer as? Conv2D, c.activation == .relu {
                     // ReLU is fused into the convolution: timed as one part, as it runs.
                     parts = [("\(l.name) conv+relu", f, l.inputShape)]

@@ -10,13 +10,6 @@ public struct ForwardContext: Sendable {
     }
 }
 
-/// A layer's forward pass on the engine's tape, batch first: x (N, input shape...) -> (N, output shape...).
-///
-/// `parameters` are this layer's weights as tape variables in Keras order (kernel, bias).
-public protocol ForwardLayer: Layer {
-    func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable
-}
-
 extension ActivationFunction {
     /// Applies the function on the tape (softmax along the last axis).
     public func apply(_ x: Variable, tape: Tape) throws(TensorError) -> Variable {
@@ -30,7 +23,7 @@ extension ActivationFunction {
     }
 }
 
-extension Conv2D: ForwardLayer {
+extension Conv2D {
     public func forward(_ x: Variable, parameters p: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         // ReLU is fused into the convolution: one pass over the output instead of two.
         let fused = activation == .relu
@@ -40,25 +33,25 @@ extension Conv2D: ForwardLayer {
     }
 }
 
-extension MaxPooling2D: ForwardLayer {
+extension MaxPooling2D {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         try tape.maxPool(x, size: poolSize, stride: strides, padding: padding)
     }
 }
 
-extension AveragePooling2D: ForwardLayer {
+extension AveragePooling2D {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         try tape.avgPool(x, size: poolSize, stride: strides, padding: padding)
     }
 }
 
-extension GlobalAveragePooling2D: ForwardLayer {
+extension GlobalAveragePooling2D {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         try tape.mean(try tape.mean(x, axis: 1), axis: 1)
     }
 }
 
-extension Dense: ForwardLayer {
+extension Dense {
     public func forward(_ x: Variable, parameters p: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         var y = try tape.matmul(x, p[0])
         if useBias { y = try tape.add(y, p[1]) }
@@ -66,7 +59,7 @@ extension Dense: ForwardLayer {
     }
 }
 
-extension Dropout: ForwardLayer {
+extension Dropout {
     /// Each Dropout layer draws its mask from the step's seed mixed with its position.
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         guard context.training, rate > 0 else { return x }
@@ -75,18 +68,18 @@ extension Dropout: ForwardLayer {
     }
 }
 
-extension Flatten: ForwardLayer {
+extension Flatten {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         try tape.flatten(x)
     }
 }
 
-extension Activation: ForwardLayer {
+extension Activation {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable {
         try function.apply(x, tape: tape)
     }
 }
 
-extension Input: ForwardLayer {
+extension Input {
     public func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable { x }
 }

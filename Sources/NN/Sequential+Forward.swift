@@ -14,11 +14,8 @@ extension Sequential {
         }
         var h = x
         for (i, l) in layers.enumerated() {
-            guard let f = l.layer as? any ForwardLayer else {
-                throw .invalidModel("layer \(l.name) (\(l.typeName)) has no forward pass")
-            }
             do {
-                h = try f.forward(h, parameters: parameters[i], tape: tape, context: context, index: i)
+                h = try l.layer.forward(h, parameters: parameters[i], tape: tape, context: context, index: i)
             } catch {
                 throw .invalidModel("layer \(l.name) (\(l.typeName)): \(error)")
             }
@@ -47,9 +44,8 @@ extension Sequential {
         var h = tape.constant(x)
         var out: [Tensor<Float>] = []
         for (i, l) in layers.enumerated() {
-            guard let f = l.layer as? any ForwardLayer else { throw .invalidModel("layer \(l.name) has no forward pass") }
             do {
-                h = try f.forward(h, parameters: weights.tensors[i].map { tape.constant($0) }, tape: tape,
+                h = try l.layer.forward(h, parameters: weights.tensors[i].map { tape.constant($0) }, tape: tape,
                                   context: ForwardContext(training: false), index: i)
             } catch {
                 throw .invalidModel("layer \(l.name) (\(l.typeName)): \(error)")

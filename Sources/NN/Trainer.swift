@@ -1,14 +1,5 @@
 import Tensor
 
-/// The loss a `Trainer` minimises.
-public enum Loss: Sendable {
-    /// Keras' binary_crossentropy on sigmoid outputs (N,1), predictions clipped to [1e-7, 1-1e-7].
-    case binaryCrossEntropy
-    /// Categorical cross-entropy on logits (N,K) against one-hot labels; the model's last layer
-    /// must be linear (no softmax).
-    case categoricalCrossEntropyFromLogits
-}
-
 /// Loss and accuracy per epoch, each the batch-size-weighted mean over the epoch's steps
 /// (as Keras reports them, measured with Dropout active and weights still changing).
 public struct TrainingHistory: Sendable, Equatable {
@@ -62,16 +53,8 @@ public struct Trainer<O: Optimizer> {
             throw .invalidModel("labels \(formatShape(y.shape)) do not match the model's output \(formatShape(out.tensor.shape))")
         }
         do {
-            let lossValue: Variable
-            let accuracy: Float
-            switch loss {
-            case .binaryCrossEntropy:
-                lossValue = try tape.binaryCrossEntropy(out, tape.constant(y))
-                accuracy = try Metrics.binaryAccuracy(labels: y, predictions: out.tensor)
-            case .categoricalCrossEntropyFromLogits:
-                lossValue = try tape.categoricalCrossEntropyFromLogits(out, tape.constant(y))
-                accuracy = try Metrics.categoricalAccuracy(labels: y, predictions: out.tensor)
-            }
+            let lossValue = try loss.onTape(out, y, tape: tape)
+            let accuracy = try loss.accuracy(predictions: out.tensor, targets: y)
             let grads = try tape.gradients(of: lossValue, wrt: params.flatMap { $0 })
             var k = 0
             let shaped = params.map { ps in ps.map { _ in defer { k += 1 }; return grads[k] } }
@@ -149,13 +132,9 @@ extension Sequential {
             let idx = Array(start..<min(n, start + batchSize))
             let p = try predict(gatherRows(x, idx), weights: weights)
             let t = gatherRows(y, idx)
-            let (l, a): (Float, Float)
-            switch loss {
-            case .binaryCrossEntropy:
-                (l, a) = (try Metrics.binaryCrossEntropy(labels: t, predictions: p), try Metrics.binaryAccuracy(labels: t, predictions: p))
-            case .categoricalCrossEntropyFromLogits:
-                (l, a) = (try Metrics.categoricalCrossEntropy(labels: t, logits: p), try Metrics.categoricalAccuracy(labels: t, predictions: p))
-            }
+            let l: Float
+            do { l = try loss.value(predictions: p, targets: t) } catch { throw .tensor(error) }
+            let a = try loss.accuracy(predictions: p, targets: t)
             lossSum += Double(l) * Double(idx.count)
             accSum += Double(a) * Double(idx.count)
             start += batchSize

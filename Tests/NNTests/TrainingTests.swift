@@ -37,7 +37,7 @@ func trainBars() throws -> (history: TrainingHistory, weights: ModelWeights, tes
     // Evaluating in batches of 7 gives the same accuracy as one batch.
     let e = try model.evaluate(x: test.x, y: test.y, weights: trainer.weights, loss: .binaryCrossEntropy, batchSize: 7)
     #expect(abs(e.accuracy - accuracy) < 1e-6)
-    #expect(abs(e.loss - (try Metrics.binaryCrossEntropy(labels: test.y, predictions: p))) < 1e-5)
+    #expect(abs(e.loss - (try Loss.binaryCrossEntropy.value(predictions: p, targets: test.y))) < 1e-5)
     return (history, trainer.weights, accuracy)
 }
 

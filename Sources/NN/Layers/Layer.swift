@@ -31,6 +31,10 @@ public protocol Layer: Sendable {
     func macs(for input: [Int]) -> Int
     /// How output positions relate to input positions, for the receptive-field table.
     func spatialMapping(for input: [Int]) -> SpatialMapping
+    /// The forward pass on the engine's tape, batch first: x (N, input shape...) ->
+    /// (N, output shape...). `parameters` are this layer's weights as tape variables in Keras
+    /// order (kernel, bias); `index` is the layer's position (Dropout seeds its mask with it).
+    func forward(_ x: Variable, parameters: [Variable], tape: Tape, context: ForwardContext, index: Int) throws(TensorError) -> Variable
 }
 
 extension Layer {
