@@ -83,7 +83,11 @@ public enum ImageFolder {
         let shared = requests.filter { $0.split == "train" || own[$0.split] == nil }
         let separate = requests.filter { $0.split != "train" && own[$0.split] != nil && $0.count != 0 }
 
-        var builders = Dictionary(uniqueKeysWithValues: requests.map { ($0.split, SetBuilder()) })
+        // Room for every image asked for up front, so the bytes are never copied to grow.
+        let bytesPerImage = format.height * format.width * format.channels
+        var builders = Dictionary(uniqueKeysWithValues: requests.map { r in
+            (r.split, SetBuilder(reserving: (r.count ?? 0) * chosen.count * bytesPerImage))
+        })
         var warnings: [ImagingError] = []
         let reader = Reader(root: rootURL, format: format, strict: strict)
         for (k, i) in chosen.enumerated() {
@@ -171,6 +175,8 @@ public enum ImageFolder {
         var pixels: [UInt8] = []
         var labels: [Int] = []
         var files: [SourceFile] = []
+
+        init(reserving bytes: Int = 0) { pixels.reserveCapacity(bytes) }
     }
 
     /// One image read and converted, with its file.
@@ -214,7 +220,9 @@ public enum ImageFolder {
             let shares = try consecutiveShares(requests, available: images.count, className: className,
                                                source: source, skipped: skipped)
             for (request, range) in zip(requests, shares) where !range.isEmpty {
-                var b = builders[request.split] ?? SetBuilder()
+                // Taken out of the dictionary while it grows, so the bytes have one owner and
+                // appending never copies them.
+                var b = builders.removeValue(forKey: request.split) ?? SetBuilder()
                 for image in images[range] {
                     b.pixels += image.pixels
                     b.labels.append(label)
