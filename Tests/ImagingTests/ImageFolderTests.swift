@@ -204,3 +204,29 @@ private func kerasFolder(_ name: String, validationDogs: Bool = true) throws -> 
     let b = try ImageFolder.load(t.path, classes: nil, counts: SplitCounts(train: 3, validation: 1, test: 0), format: tiny)
     #expect(a.dataHash != b.dataHash)
 }
+
+@Test func anEmptyClassFolderInASplitIsNamed() throws {
+    let t = try kerasFolder("empty-split", validationDogs: false)
+    defer { t.remove() }
+    try FileManager.default.createDirectory(at: t.url.appendingPathComponent("validation/dogs"), withIntermediateDirectories: true)
+    let e = #expect(throws: ImagingError.self) {
+        try ImageFolder.load(t.path, classes: nil, counts: SplitCounts(train: 1, validation: 1, test: 0), format: tiny)
+    }
+    #expect(e?.path == t.path + "/validation/dogs")
+    #expect(e?.message == "class 'dogs' has no images in the validation split (.png, .jpg or .jpeg)")
+}
+
+@Test func dataSourcesByName() throws {
+    #expect(DataSource("fashion-mnist") == .fashionMNIST(folder: FashionMNIST.defaultFolder))
+    #expect(DataSource("Fashion_MNIST") == .fashionMNIST(folder: FashionMNIST.defaultFolder))
+    #expect(DataSource("data/cats_and_dogs_small") == .folder("data/cats_and_dogs_small"))
+    #expect(DataSource("fashion-mnist").defaultFormat == ImageFormat(height: 28, width: 28, channels: 1))
+    #expect(DataSource("photos").defaultFormat == ImageFormat(height: 150, width: 150, channels: 3, interpolation: .nearest))
+    let t = try kerasFolder("source")
+    defer { t.remove() }
+    let d = try DataSource.folder(t.path).load(classes: nil, counts: SplitCounts(train: 1, validation: 0, test: 0))
+    #expect(d.train.imageShape == [150, 150, 3])
+    // A 2x2 gray image of 0 grown to 150x150 RGB by nearest is all 0.
+    #expect(d.train.image(at: 0).pixels.allSatisfy { $0 == 0 })
+    #expect(d.train.image(at: 1).pixels.allSatisfy { $0 == 100 })
+}

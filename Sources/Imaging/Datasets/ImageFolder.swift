@@ -96,10 +96,13 @@ public enum ImageFolder {
                             label: k, into: &builders, warnings: &warnings)
             for request in separate {
                 guard let listing = own[request.split] else { continue }
-                guard let files = listing.files(ofClass: names[k]), !files.isEmpty else {
-                    let found = listing.classNames.isEmpty ? "no classes" : "classes \(listing.classNames.joined(separator: ", "))"
-                    throw ImagingError(path: listing.folder, message: "class '\(names[k])' is missing from the \(request.split) split (it has \(found))",
-                                       hint: listing.layout == .flat ? "name the files \(names[k]).N.jpg" : "add the folder \(listing.folder)/\(names[k]) with its images")
+                guard let files = listing.files(ofClass: names[k]) else {
+                    throw ImagingError(path: listing.folder, message: "class '\(names[k])' is missing from the \(request.split) split (it has classes \(listing.classNames.joined(separator: ", ")))",
+                                       hint: listing.layout == .flat ? "add files named \(names[k]).N.jpg" : "add the folder \(listing.folder)/\(names[k]) with its images")
+                }
+                guard !files.isEmpty else {
+                    throw ImagingError(path: listing.folder + "/" + names[k], message: "class '\(names[k])' has no images in the \(request.split) split (.png, .jpg or .jpeg)",
+                                       hint: "put the class's \(request.split) images in this folder")
                 }
                 try reader.take([request], from: files, className: names[k], source: listing.folder,
                                 label: k, into: &builders, warnings: &warnings)
