@@ -37,13 +37,20 @@ public enum IDXFile {
 
     /// Reads an idx or idx.gz file of unsigned bytes as exact integers 0...255 with the file's shape.
     public static func read(path: String) throws(ImagingError) -> Tensor<Int> {
+        let (shape, data) = try readBytes(path: path)
+        return Tensor(shape: shape, scalars: data.map { Int($0) })
+    }
+
+    /// Reads an idx or idx.gz file of unsigned bytes as the file's shape and its data bytes,
+    /// row-major; a byte each, where `read(path:)` spends an Int (8 bytes) per value.
+    public static func readBytes(path: String) throws(ImagingError) -> (shape: [Int], bytes: [UInt8]) {
         let bytes = try inflate(path: path)
         let h = try header(bytes, path: path)
         let count = h.shape.reduce(1, *)
         guard bytes.count == h.byteCount + count else {
             throw ImagingError(path: path, message: "idx data has \(bytes.count - h.byteCount) bytes, the header \(formatShape(h.shape)) needs \(count)")
         }
-        return Tensor(shape: h.shape, scalars: bytes[h.byteCount...].map { Int($0) })
+        return (h.shape, Array(bytes[h.byteCount...]))
     }
 
     /// The whole file through zlib's gz reader, which also passes uncompressed files through.

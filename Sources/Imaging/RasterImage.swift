@@ -71,7 +71,11 @@ public struct RasterImage: Sendable, Equatable {
 
 /// Reads a PNG or JPEG file, chosen by its first bytes (not its name).
 public func readImage(path: String) throws(ImagingError) -> RasterImage {
-    let bytes = try readFileBytes(path: path)
+    try decodeImage(try readFileBytes(path: path), path: path)
+}
+
+/// Decodes PNG or JPEG bytes, chosen by their first bytes; `path` only names the source in errors.
+public func decodeImage(_ bytes: [UInt8], path: String) throws(ImagingError) -> RasterImage {
     if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNGCodec.decode(bytes, path: path) }
     if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGCodec.decode(bytes, path: path) }
     throw ImagingError(path: path, message: "not a PNG or JPEG file", hint: "cnnlearn reads .png and .jpg images")

@@ -104,19 +104,6 @@ public func gatherRows(_ t: Tensor<Float>, _ indices: [Int]) -> Tensor<Float> {
     return Tensor(shape: [indices.count] + t.shape.dropFirst(), scalars: out)
 }
 
-/// A permutation of 0..<n by Fisher-Yates from the engine's seeded generator (j = next() % (i+1)).
-public func seededPermutation(_ n: Int, seed: UInt64) -> [Int] {
-    var g = SeededGenerator(seed: seed)
-    var p = Array(0..<n)
-    var i = n - 1
-    while i > 0 {
-        let j = Int(g.next() % UInt64(i + 1))
-        p.swapAt(i, j)
-        i -= 1
-    }
-    return p
-}
-
 extension Sequential {
     /// Loss and accuracy of the model on x (N, input...), y (N, ...) at inference (Dropout off),
     /// predicted in batches; each the mean over all N examples.

@@ -25,6 +25,22 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
+/// A permutation of 0..<n by Fisher-Yates from the engine's seeded generator (j = next() % (i+1)).
+///
+/// It lives here, beside the generator, so that both the trainer (NN) and the datasets
+/// (Imaging, through `BatchStream`) shuffle with the same one.
+public func seededPermutation(_ n: Int, seed: UInt64) -> [Int] {
+    var g = SeededGenerator(seed: seed)
+    var p = Array(0..<n)
+    var i = n - 1
+    while i > 0 {
+        let j = Int(g.next() % UInt64(i + 1))
+        p.swapAt(i, j)
+        i -= 1
+    }
+    return p
+}
+
 extension Tensor where Scalar == Float {
     /// A tensor of `shape` with elements uniform in [0, 1), drawn in row-major order with
     /// `SeededGenerator(seed:).nextUnitFloat()`.

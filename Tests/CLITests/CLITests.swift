@@ -77,6 +77,32 @@ import TestSupport
         #expect(bad.status == 1 && bad.err.contains("use --no-top for other sizes"))
     }
 
+    @Test func summaryReadsAndWritesModelFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-cli-modelfile-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The tutorial printed as a model file, then summarised from that file: the same table.
+        let text = try cnnlearn(["summary", "tutorial", "--format", "model"])
+        #expect(text.status == 0)
+        #expect(text.out.hasPrefix("input 150x150x3 name=tutorial\nConv2D 32 3x3 relu same name=conv_1\n"))
+        let path = dir.appendingPathComponent("tutorial.txt").path
+        try text.out.write(toFile: path, atomically: true, encoding: .utf8)
+        let fromFile = try cnnlearn(["summary", path])
+        #expect(fromFile.status == 0, "\(fromFile.err)")
+        #expect(fromFile.out == (try cnnlearn(["summary", "tutorial"])).out)
+        #expect((try cnnlearn(["summary", path, "--format", "model"])).out == text.out)
+        // A mistake: file:line:column, the line, a caret and the hint, exit status 1.
+        let bad = dir.appendingPathComponent("bad.txt").path
+        try "input 28x28x1\nConv2D 8 3x3 relu\nMaxPoolin2D 2\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try cnnlearn(["summary", bad])
+        #expect(r.status == 1)
+        #expect(r.err.hasPrefix("\(bad):3:1: error: unknown layer 'MaxPoolin2D'\nMaxPoolin2D 2\n^\nhint: did you mean 'MaxPooling2D'?"))
+        let missing = try cnnlearn(["summary", dir.appendingPathComponent("none.txt").path])
+        #expect(missing.status == 1 && missing.err.contains("none.txt: error: no such model file"))
+        let withInput = try cnnlearn(["summary", path, "--input", "28x28x1"])
+        #expect(withInput.status != 0 && withInput.err.contains("a model file fixes its own input"))
+    }
+
     @Test func listsLessons() throws {
         let r = try cnnlearn(["lessons"])
         #expect(r.status == 0)

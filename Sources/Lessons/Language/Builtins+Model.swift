@@ -1,3 +1,4 @@
+import Foundation
 import NN
 
 /// The model builtins over module NN: `model`, `summary`, `params`, `macs`, `receptive_field`.
@@ -5,13 +6,28 @@ import NN
 /// They work from the layer specifications (shapes and counts), so VGG16's 138 million weights
 /// are never allocated.
 enum ModelBuiltins {
-    static func model(_ a: CallArguments) throws(LessonError) -> Value {
+    /// `model("tutorial")`, `model("vgg16")`, or `model("my-net.txt")`: a model file (see
+    /// `ModelFile`), relative to the lesson file's folder unless the path is absolute. A name
+    /// is a file when it ends in .txt, holds a `/`, or names a file that exists.
+    static func model(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
         let (v, loc) = a.positional[0]
         let name = try a.string(v, "the model name", loc)
+        let full = name.hasPrefix("/") ? name : (it.baseDirectory as NSString).appendingPathComponent(name)
+        let isFile = !ModelZoo.names.contains(name.lowercased())
+            && (name.lowercased().hasSuffix(".txt") || name.contains("/") || FileManager.default.fileExists(atPath: full))
+        if isFile {
+            do {
+                return .model(try ModelFile.read(path: full))
+            } catch {
+                let place = error.line > 0 ? "\(error.file):\(error.line):\(error.column)" : error.file
+                throw LessonError("model file \(place): \(error.message)", at: loc,
+                                  hint: error.line == 0 && error.hint != nil ? "paths are relative to the lesson's folder" : error.hint)
+            }
+        }
         do {
             return .model(try ModelZoo.model(named: name))
         } catch {
-            throw LessonError("unknown model \"\(name)\"", at: loc, hint: "known models: \(ModelZoo.names.joined(separator: ", "))")
+            throw LessonError("unknown model \"\(name)\"", at: loc, hint: "known models: \(ModelZoo.names.joined(separator: ", ")), or a model file such as \"my-net.txt\"")
         }
     }
 

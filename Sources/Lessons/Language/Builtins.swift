@@ -77,7 +77,7 @@ enum Builtins {
             try FigureBuiltin.run(a, it)
         }
         // Models (layer shapes and counts from module NN; no weights are made).
-        add("model", "model(\"tutorial\" or \"vgg16\")", 1...1) { a, _ throws(LessonError) in try ModelBuiltins.model(a) }
+        add("model", "model(\"tutorial\" or \"vgg16\" or \"my-net.txt\")", 1...1) { a, it throws(LessonError) in try ModelBuiltins.model(a, it) }
         add("summary", "summary(m)", 1...1) { a, _ throws(LessonError) in try ModelBuiltins.summary(a) }
         add("params", "params(m) or params(m, \"layer\")", 1...2) { a, _ throws(LessonError) in try ModelBuiltins.params(a) }
         add("macs", "macs(m) or macs(m, \"layer\")", 1...2) { a, _ throws(LessonError) in try ModelBuiltins.macs(a) }

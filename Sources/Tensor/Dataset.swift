@@ -1,0 +1,133 @@
+import Dispatch
+
+/// A set of labeled examples that can make any batch of them as Float tensors on demand.
+///
+/// Why it lives in Tensor: the trainer (module NN) consumes batches and the image sets
+/// (module Imaging) produce them, and neither module may depend on the other (NN -> Tensor,
+/// Imaging -> Tensor). Tensor is the one module both see, so the protocol, the batch and
+/// the seeded `BatchStream` over any conforming set sit here; they know nothing of images.
+///
+/// A conforming set keeps its examples compactly (image sets keep UInt8 bytes) and makes Float
+/// only for the rows a batch asks for, so a batch's Float exists only while it is used.
+public protocol Dataset: Sendable {
+    /// Number of examples.
+    var count: Int { get }
+    /// Examples `indices` (each in 0..<count) as one batch: x (N, example shape...) and y
+    /// (N, label width), rows in the order of `indices`.
+    ///
+    /// Must give the same values every time it is called with the same indices, on any thread.
+    func batch(_ indices: [Int]) -> Batch
+}
+
+/// One batch of examples: inputs x (N, ...), labels y (N, ...) and which examples they are.
+public struct Batch: Sendable, Equatable {
+    /// Inputs, batch first, e.g. (N,H,W,C).
+    public var x: Tensor<Float>
+    /// Labels, batch first: (N,1) for two classes (0 or 1), (N,K) one-hot for K classes.
+    public var y: Tensor<Float>
+    /// The examples' positions in their dataset, row by row.
+    public var indices: [Int]
+
+    public init(x: Tensor<Float>, y: Tensor<Float>, indices: [Int]) {
+        precondition(x.rank >= 1 && y.rank >= 1 && x.shape[0] == indices.count && y.shape[0] == indices.count,
+                     "batch x \(formatShape(x.shape)) and y \(formatShape(y.shape)) must both have \(indices.count) rows")
+        self.x = x; self.y = y; self.indices = indices
+    }
+}
+
+/// One epoch of a dataset in seeded batches, each batch made while the previous one is in use.
+///
+/// The order is `BatchStream.order(count:seed:epoch:shuffle:)`: a `seededPermutation` with
+/// seed `seed ^ (epoch + 1)`, the same rule `Trainer.fit` shuffles by, so one seed gives the
+/// same batches on every run and machine. Batches are consecutive runs of `batchSize`
+/// positions of that order; the last one is short when `batchSize` does not divide the count
+/// (as Keras' iterators do).
+///
+/// Prefetch: when a batch is handed out, the next one is started on a background queue, so
+/// making batch k+1 (byte to Float) overlaps with training on batch k. At most two batches
+/// of Float exist at once. Which thread makes a batch never changes its values.
+///
+/// Used from one thread at a time (it is an iterator); the dataset itself is shared read-only.
+public final class BatchStream<D: Dataset>: Sequence, IteratorProtocol {
+    /// The set the batches come from.
+    public let dataset: D
+    public let batchSize: Int
+    /// The positions of the whole epoch, in the order they are batched.
+    public let order: [Int]
+    /// The batch `next()` returns next, counted from 0 within the epoch.
+    public private(set) var batchIndex: Int
+    private let prefetch: Bool
+    private var pending: Pending?
+
+    /// The batches of epoch `epoch` (0-based) from batch `startBatch` on (a resumed run starts
+    /// mid-epoch); `shuffle` false keeps the dataset's own order, `prefetch` false makes every
+    /// batch on the calling thread when it is asked for.
+    /// - Precondition: `batchSize >= 1`, `epoch >= 0`, `startBatch >= 0`.
+    public init(_ dataset: D, batchSize: Int, seed: UInt64, epoch: Int, shuffle: Bool = true,
+                startBatch: Int = 0, prefetch: Bool = true) {
+        precondition(batchSize >= 1 && epoch >= 0 && startBatch >= 0,
+                     "BatchStream needs batchSize >= 1, epoch >= 0, startBatch >= 0; got \(batchSize), \(epoch), \(startBatch)")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.order = Self.order(count: dataset.count, seed: seed, epoch: epoch, shuffle: shuffle)
+        self.batchIndex = startBatch
+        self.prefetch = prefetch
+    }
+
+    /// The order of epoch `epoch`: `seededPermutation(count, seed: seed ^ UInt64(epoch + 1))`,
+    /// or 0..<count without shuffling.
+    public static func order(count: Int, seed: UInt64, epoch: Int, shuffle: Bool = true) -> [Int] {
+        shuffle ? seededPermutation(count, seed: seed ^ UInt64(epoch + 1)) : Array(0..<count)
+    }
+
+    /// Batches in one epoch: ceil(count / batchSize).
+    public var batchCount: Int { (order.count + batchSize - 1) / batchSize }
+
+    /// The dataset positions of batch `k` of this epoch.
+    public func indices(ofBatch k: Int) -> [Int] {
+        let lo = k * batchSize
+        return Array(order[lo..<Swift.min(order.count, lo + batchSize)])
+    }
+
+    /// The next batch of the epoch, or nil after the last one.
+    public func next() -> Batch? {
+        guard batchIndex < batchCount else { return nil }
+        let k = batchIndex
+        let batch: Batch
+        if let p = pending, p.batchIndex == k {
+            batch = p.wait()
+        } else {
+            batch = dataset.batch(indices(ofBatch: k))
+        }
+        pending = nil
+        batchIndex += 1
+        if prefetch, batchIndex < batchCount {
+            pending = Pending(dataset, indices(ofBatch: batchIndex), batchIndex: batchIndex)
+        }
+        return batch
+    }
+
+    /// A batch being made on a background queue; `wait()` blocks until it is done.
+    ///
+    /// The semaphore orders the background write of `result` before the caller's read, so the
+    /// unchecked box is safe: one writer, then one reader.
+    private final class Pending: @unchecked Sendable {
+        let batchIndex: Int
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Batch?
+
+        init(_ dataset: D, _ indices: [Int], batchIndex: Int) {
+            self.batchIndex = batchIndex
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                result = dataset.batch(indices)
+                done.signal()
+            }
+        }
+
+        func wait() -> Batch {
+            done.wait()
+            guard let result else { preconditionFailure("a prefetched batch signalled without a result") }
+            return result
+        }
+    }
+}
