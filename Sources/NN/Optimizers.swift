@@ -8,9 +8,22 @@ import Tensor
 /// `step` updates every tensor of `weights` in place from the same-shaped `gradients`
 /// (per layer, Keras order). The arithmetic follows Keras 3's update rules term for term, in
 /// float32, so results are reproducible bit for bit.
-public protocol Optimizer {
+public protocol Optimizer: Sendable {
     /// Applies one update. Throws `NNError.invalidModel` when gradient shapes differ from the weights'.
     mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError)
+    /// Keras' name of the optimizer (`adam`, `sgd`, `rmsprop`), as checkpoints record it.
+    var name: String { get }
+    /// Everything the next update depends on besides the weights and gradients, so that a
+    /// checkpoint can restore it and a resumed run computes the same bits.
+    var state: OptimizerState { get set }
+}
+
+/// An optimizer's state between updates: its update count and its slot arrays (for each kind
+/// of slot, one array per weight tensor, in the weights' order; empty before the first update).
+public struct OptimizerState: Sendable, Equatable {
+    public var iterations: Int
+    public var slots: [[[Float]]]
+    public init(iterations: Int, slots: [[[Float]]]) { self.iterations = iterations; self.slots = slots }
 }
 
 /// Walks weights and gradients together, giving each tensor's flat index, elements and gradient.
@@ -39,6 +52,12 @@ public struct SGD: Optimizer {
 
     public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
         self.learningRate = learningRate; self.momentum = momentum; self.nesterov = nesterov
+    }
+
+    public var name: String { "sgd" }
+    public var state: OptimizerState {
+        get { OptimizerState(iterations: 0, slots: [velocity]) }
+        set { velocity = newValue.slots.first ?? [] }
     }
 
     public mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError) {
@@ -75,6 +94,15 @@ public struct RMSprop: Optimizer {
                 centered: Bool = false) {
         self.learningRate = learningRate; self.rho = rho; self.momentum = momentum
         self.epsilon = epsilon; self.centered = centered
+    }
+
+    public var name: String { "rmsprop" }
+    public var state: OptimizerState {
+        get { OptimizerState(iterations: 0, slots: [velocity, average, moment]) }
+        set {
+            let s = newValue.slots + Array(repeating: [], count: Swift.max(0, 3 - newValue.slots.count))
+            (velocity, average, moment) = (s[0], s[1], s[2])
+        }
     }
 
     public mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError) {
@@ -123,6 +151,16 @@ public struct Adam: Optimizer {
 
     public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
         self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+    }
+
+    public var name: String { "adam" }
+    public var state: OptimizerState {
+        get { OptimizerState(iterations: iterations, slots: [m, v]) }
+        set {
+            iterations = newValue.iterations
+            let s = newValue.slots + Array(repeating: [], count: Swift.max(0, 2 - newValue.slots.count))
+            (m, v) = (s[0], s[1])
+        }
     }
 
     public mutating func step(_ weights: inout ModelWeights, gradients: [[Tensor<Float>]]) throws(NNError) {

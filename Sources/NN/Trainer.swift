@@ -69,29 +69,15 @@ public struct Trainer<O: Optimizer> {
     }
 
     /// Trains for `epochs` passes over x (N, input...), y (N, ...) in batches (the last one may
-    /// be short), shuffled each epoch when `shuffle` is on.
+    /// be short), shuffled each epoch when `shuffle` is on: `fit(_:validation:plan:...)` on
+    /// the tensors.
     public mutating func fit(x: Tensor<Float>, y: Tensor<Float>, batchSize: Int = 32, epochs: Int = 1,
                              shuffle: Bool = true) throws(NNError) -> TrainingHistory {
-        guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0], x.shape[0] > 0, batchSize >= 1 else {
-            throw .invalidArgument("fit needs as many labels as examples and a batch size of at least 1, got x \(formatShape(x.shape)), y \(formatShape(y.shape)), batch \(batchSize)")
-        }
-        let n = x.shape[0]
-        var history = TrainingHistory()
-        for epoch in 0..<epochs {
-            let order = shuffle ? seededPermutation(n, seed: seed ^ UInt64(epoch + 1)) : Array(0..<n)
-            var lossSum = 0.0, accSum = 0.0
-            var start = 0
-            while start < n {
-                let idx = Array(order[start..<min(n, start + batchSize)])
-                let r = try trainStep(x: gatherRows(x, idx), y: gatherRows(y, idx))
-                lossSum += Double(r.loss) * Double(idx.count)
-                accSum += Double(r.accuracy) * Double(idx.count)
-                start += batchSize
-            }
-            history.loss.append(Float(lossSum / Double(n)))
-            history.accuracy.append(Float(accSum / Double(n)))
-        }
-        return history
+        var position = FitPosition()
+        var records: [EpochRecord] = []
+        _ = try fit(TensorDataset(x: x, y: y), validation: nil, plan: FitPlan(epochs: epochs, batchSize: batchSize, shuffle: shuffle),
+                    position: &position, history: &records)
+        return TrainingHistory(loss: records.map(\.loss), accuracy: records.map(\.accuracy))
     }
 }
 
@@ -109,23 +95,6 @@ extension Sequential {
     /// predicted in batches; each the mean over all N examples.
     public func evaluate(x: Tensor<Float>, y: Tensor<Float>, weights: ModelWeights, loss: Loss,
                          batchSize: Int = 32) throws(NNError) -> (loss: Float, accuracy: Float) {
-        guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0], x.shape[0] > 0, batchSize >= 1 else {
-            throw .invalidArgument("evaluate needs as many labels as examples and a batch size of at least 1, got x \(formatShape(x.shape)), y \(formatShape(y.shape)), batch \(batchSize)")
-        }
-        let n = x.shape[0]
-        var lossSum = 0.0, accSum = 0.0
-        var start = 0
-        while start < n {
-            let idx = Array(start..<min(n, start + batchSize))
-            let p = try predict(gatherRows(x, idx), weights: weights)
-            let t = gatherRows(y, idx)
-            let l: Float
-            do { l = try loss.value(predictions: p, targets: t) } catch { throw .tensor(error) }
-            let a = try loss.accuracy(predictions: p, targets: t)
-            lossSum += Double(l) * Double(idx.count)
-            accSum += Double(a) * Double(idx.count)
-            start += batchSize
-        }
-        return (Float(lossSum / Double(n)), Float(accSum / Double(n)))
+        try evaluate(TensorDataset(x: x, y: y), weights: weights, loss: loss, batchSize: batchSize)
     }
 }
