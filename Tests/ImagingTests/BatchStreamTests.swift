@@ -47,3 +47,17 @@ private func epoch(_ s: LabeledImages, seed: UInt64, epoch: Int, prefetch: Bool 
     _ = stream.next()
     #expect(stream.batchIndex == 1)
 }
+
+@Test func aContinuingStreamRunsIntoTheNextEpochsOrder() throws {
+    let s = try numbered()
+    // Keras' steps_per_epoch: 7 steps of 5 from 23 images cross into the second pass.
+    let stream = BatchStream(s, batchSize: 5, seed: 9, epoch: 0, continues: true)
+    let seven = (0..<7).compactMap { _ in stream.next() }
+    #expect(seven.map(\.indices) == epoch(s, seed: 9, epoch: 0).map(\.indices) + epoch(s, seed: 9, epoch: 1).prefix(2).map(\.indices))
+    #expect(stream.epoch == 1 && stream.batchIndex == 2)
+    // Resuming at that position gives the same stream, with or without prefetch.
+    let resumed = BatchStream(s, batchSize: 5, seed: 9, epoch: 1, startBatch: 2, continues: true, prefetch: false)
+    let a = (0..<6).compactMap { _ in stream.next() }, b = (0..<6).compactMap { _ in resumed.next() }
+    #expect(a == b && a.count == 6)
+    #expect(stream.epoch == 2 && stream.batchIndex == 3)
+}

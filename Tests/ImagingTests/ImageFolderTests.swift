@@ -230,3 +230,19 @@ private func kerasFolder(_ name: String, validationDogs: Bool = true) throws -> 
     #expect(d.train.image(at: 0).pixels.allSatisfy { $0 == 0 })
     #expect(d.train.image(at: 1).pixels.allSatisfy { $0 == 100 })
 }
+
+@Test func allTheRestOfAClassWithNothingLeftIsAnError() throws {
+    let t = try TempFolder("nothing-left")
+    defer { t.remove() }
+    for n in 0..<2 { try t.png("cat.\(n).png", value: UInt8(n)); try t.png("dog.\(n).png", value: UInt8(n)) }
+    let e = #expect(throws: ImagingError.self) {
+        try ImageFolder.load(t.path, classes: nil, counts: SplitCounts(train: 2, validation: nil, test: 0), format: tiny)
+    }
+    #expect(e?.message == "class 'cat' has no images left for the validation split: it has 2, all taken before it")
+    // A validation folder that is not asked for is not read, even when it has no images.
+    let s = try kerasFolder("unasked")
+    defer { s.remove() }
+    try FileManager.default.removeItem(at: s.url.appendingPathComponent("validation"))
+    try FileManager.default.createDirectory(at: s.url.appendingPathComponent("validation"), withIntermediateDirectories: true)
+    #expect(try ImageFolder.load(s.path, classes: nil, counts: SplitCounts(train: 1, validation: 0, test: 0), format: tiny).train.count == 2)
+}

@@ -80,6 +80,11 @@ func zooModelsPrintAndParseBackTheSame(name: String) throws {
     try expectSame(try ModelFile.parse(text), odd)
 }
 
+@Test func namesThatWouldNotReadBackAreRefused() throws {
+    let m = try Sequential(name: "my net", input: [4], layers: [Dense(2)])
+    #expect(throws: NNError.self) { try ModelFile.text(of: m) }
+}
+
 @Test func theTutorialPrintsAsItsNotebookDefinesIt() throws {
     #expect(try ModelFile.text(of: ModelZoo.tutorial()) == """
     input 150x150x3 name=tutorial

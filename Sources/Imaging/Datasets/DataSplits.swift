@@ -165,16 +165,21 @@ func consecutiveShares(_ counts: [(split: String, count: Int?)], available: Int,
             throw ImagingError(path: source, message: "the \(split) images of class '\(className)' come after the \(all) images in the same source, but \(all) takes all of them",
                                hint: "give the \(all) split a count per class, e.g. --\(all) 1000")
         }
+        let skippedNote = skipped > 0 ? " (after skipping \(skipped) unreadable)" : ""
         guard let n = count else {
+            guard available > start else {
+                throw ImagingError(path: source, message: "class '\(className)' has no images left for the \(split) split: it has \(available)\(skippedNote), all taken before it",
+                                   hint: "ask for fewer images per class in the splits before \(split)")
+            }
             tookAll = split
-            ranges.append(start..<max(start, available))
-            start = max(start, available)
+            ranges.append(start..<available)
+            start = available
             continue
         }
         guard start + n <= available else {
-            let asked = counts.compactMap { c in c.count.map { "\(c.split) \($0)" } }.filter { !$0.hasSuffix(" 0") }
-            let skippedNote = skipped > 0 ? " (after skipping \(skipped) unreadable)" : ""
-            throw ImagingError(path: source, message: "class '\(className)' has \(available) images\(skippedNote), fewer than the \(counts.compactMap(\.count).reduce(0, +)) asked (\(asked.joined(separator: " + ")))",
+            let asked = counts.compactMap { c in c.count.flatMap { $0 == 0 ? nil : "\(c.split) \($0)" } }
+            let total = counts.compactMap(\.count).reduce(0, +)
+            throw ImagingError(path: source, message: "class '\(className)' has \(available) images\(skippedNote), fewer than the \(total) asked (\(asked.joined(separator: " + ")))",
                                hint: "ask for fewer images per class")
         }
         ranges.append(start..<(start + n))

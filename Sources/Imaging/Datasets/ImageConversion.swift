@@ -17,7 +17,9 @@ extension RasterImage {
     ///
     /// - RGB (or RGBA, whose alpha is dropped) to gray is PIL's 'L': the ITU-R 601 luma
     ///   L = R * 299/1000 + G * 587/1000 + B * 114/1000, in PIL's own fixed point
-    ///   (R*19595 + G*38470 + B*7471 + 32768) >> 16, so rounded to the nearest level;
+    ///   (R*19595 + G*38470 + B*7471 + 32768) >> 16, so rounded to the nearest level (it
+    ///   differs from round((299R + 587G + 114B) / 1000) by one level for 9,040 of the 2^24
+    ///   colours, and keeps cnnlearn's gray bytes equal to PIL's);
     /// - gray to RGB copies the gray level into all three channels;
     /// - RGBA to RGB drops alpha (no compositing, as `convert('RGB')`).
     ///

@@ -67,7 +67,7 @@ public enum ImageFolder {
         // Splits with a folder of their own; the others share the training folder.
         var own: [String: Listing] = [:]
         if split {
-            for name in ["validation", "test"] {
+            for (name, count) in [("validation", counts.validation), ("test", counts.test)] where count != 0 {
                 let f = rootURL.appendingPathComponent(name).path
                 if isFolder(f) { own[name] = try list(f, relativeTo: root) }
             }

@@ -138,7 +138,7 @@ struct Arguments {
     }
 
     private func missing(_ key: String) -> ModelFileError {
-        line.error("\(spec.typeName) needs \(key)", column: line.tokens[0].column + spec.typeName.count, hint: "usage: \(spec.usage)")
+        line.error("\(spec.typeName) needs \(key)", column: line.tokens[0].column + line.tokens[0].text.count, hint: "usage: \(spec.usage)")
     }
 
     var name: String? { values["name"]?.text }

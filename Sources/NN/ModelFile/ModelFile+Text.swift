@@ -6,8 +6,12 @@ extension ModelFile {
     /// defaults, and `name=` only for layers that were given a name (the others get the same
     /// automatic names back). `parse(text(of: m))` gives m's layers, names and shapes again.
     ///
-    /// Throws `NNError.invalidModel` for a layer type the format does not know.
+    /// Throws `NNError.invalidModel` for a layer type the format does not know, or a model or
+    /// layer name with a space or `#` (which would not read back).
     public static func text(of model: Sequential) throws(NNError) -> String {
+        for n in [model.name] + model.layers.map(\.name) where n.isEmpty || n.contains(where: { $0.isWhitespace || $0 == "#" }) {
+            throw .invalidModel("the name '\(n)' cannot be written in a model file: names need at least one character and no spaces or '#'")
+        }
         var lines = ["input \(formatShape(model.inputShape))" + (model.name == "sequential" ? "" : " name=\(model.name)")]
         for l in model.layers {
             var words = try describe(l.layer, name: l.name)

@@ -50,7 +50,9 @@ public enum ModelFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelFileError("the model file is not UTF-8 text", file: path, line: 0, column: 0, sourceLine: "")
         }
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        // A name holds no spaces or '#', so that the model prints back as a model file.
+        let stem = String(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            .map { $0.isWhitespace || $0 == "#" ? "_" : $0 })
         return try parse(text, file: path, name: stem)
     }
 
