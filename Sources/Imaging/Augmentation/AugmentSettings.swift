@@ -60,9 +60,29 @@ public enum AugmentSettings {
 
     static func checkKey(_ key: String, in text: String) throws(AugmentError) {
         guard keys.contains(key) else {
-            let near = keys.first { $0.hasPrefix(key.prefix(3)) }.map { "did you mean \($0)? " } ?? ""
+            let near = closestKey(key).map { "did you mean \($0)? " } ?? ""
             throw AugmentError("unknown key \"\(key)\" in the augmentation spec \"\(text)\"", hint: near + "valid: \(validList)")
         }
+    }
+
+    /// The key within two edits of `key` (a typo such as `shfit` or `roation`), if any.
+    static func closestKey(_ key: String) -> String? {
+        // Levenshtein distance, one row at a time.
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+            var row = Array(0...b.count)
+            for i in 1...a.count {
+                var next = [i] + [Int](repeating: 0, count: b.count)
+                for j in 1...b.count {
+                    next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                row = next
+            }
+            return row[b.count]
+        }
+        let k = Array(key)
+        let best = (presets + keys).map { ($0, distance(k, Array($0))) }.min { $0.1 < $1.1 }
+        return best.flatMap { $0.1 <= 2 ? $0.0 : nil }
     }
 
     static func value(_ s: String, key: String) throws(AugmentError) -> AugmentValue {

@@ -6,13 +6,15 @@ import Foundation
 /// Units and directions are Keras 3's (its legacy `keras.src.legacy.preprocessing.image`,
 /// checked against 3.15.1 by the fixtures in Tests/ImagingTests/Fixtures/augment):
 /// - `theta`: rotation in degrees (`np.deg2rad` inside Keras); positive turns the picture
-///   clockwise on screen (rows down, columns right).
+///   counter-clockwise on screen (rows down, columns right): what was at the top goes left.
 /// - `tx`, `ty`: shifts in pixels along the columns (x) and the rows (y). The matrix is a
 ///   pull-back, output pixel p reads the input at M p, so a positive `tx` reads from further
 ///   right and the picture moves left; a positive `ty` moves it up.
-/// - `shear`: shear angle in **degrees**. Keras 3's legacy code (like Keras >= 2.1.3) applies
-///   `np.deg2rad(shear)`; Keras 2.0.8, the tutorial's version, took radians, so its
-///   `shear_range=0.2` meant about 11.5 degrees where Keras 3's means 0.2 degrees.
+/// - `shear`: shear angle in **degrees**: output (x, y) reads x - sin(shear) y, cos(shear) y
+///   about the centre, so rows below the centre slide right for a positive angle. Keras 3's
+///   legacy code (like Keras >= 2.1.3) applies `np.deg2rad(shear)`; Keras 2.0.8, the
+///   tutorial's version, took radians, so its `shear_range=0.2` meant about 11.5 degrees
+///   where Keras 3's means 0.2 degrees.
 /// - `zx`, `zy`: zoom factors along x and y; because the matrix pulls back, a factor above 1
 ///   samples a larger area and so zooms out.
 /// - `flipHorizontal`, `flipVertical`: mirror left-right and top-bottom, after the affine step.
