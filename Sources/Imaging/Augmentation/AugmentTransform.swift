@@ -170,3 +170,27 @@ struct Matrix3: Equatable {
         return Matrix3(r)
     }
 }
+
+extension AugmentTransform {
+    /// The parameters as short caption lines for a gallery, in the spec's words: "rotation
+    /// 12.3°", "shift -3.1, 2.2 px" (x then y), "shear 0.12°", "zoom 0.93 x 1.10" (x then y),
+    /// "flip", "vflip", "channel shift 20", "brightness 1.10"; ["no change"] for the identity.
+    public var captionLines: [String] {
+        func n(_ v: Double, _ digits: Int) -> String {
+            let s = String(format: "%.\(digits)f", v)
+            return s.hasPrefix("-") && Double(s) == 0 ? String(s.dropFirst()) : s
+        }
+        var lines = [String]()
+        if theta != 0 { lines.append("rotation \(n(theta, 1))°") }
+        if tx != 0 || ty != 0 { lines.append("shift \(n(tx, 1)), \(n(ty, 1)) px") }
+        if shear != 0 { lines.append("shear \(n(shear, 2))°") }
+        if zx != 1 || zy != 1 { lines.append("zoom \(n(zx, 2)) x \(n(zy, 2))") }
+        var flips = [String]()
+        if flipHorizontal { flips.append("flip") }
+        if flipVertical { flips.append("vflip") }
+        if !flips.isEmpty { lines.append(flips.joined(separator: ", ")) }
+        if let c = channelShift { lines.append("channel shift \(n(c, 1))") }
+        if let b = brightness { lines.append("brightness \(n(b, 2))") }
+        return lines.isEmpty ? ["no change"] : lines
+    }
+}
