@@ -29,7 +29,12 @@ public enum AugmentationGallery {
         let cols = columns ?? Swift.min(images.count, count + 1 <= 4 ? count + 1 : (count + 1 <= 9 ? 3 : 5))
         let cell = Double(Swift.max(112, Swift.min(160, Swift.max(image.width, image.height))))
         let grid = ImageGrid(images: images, captions: captions, columns: cols, cell: cell, gap: 34)
-        let title = "\(name) and \(count) augmented cop\(count == 1 ? "y" : "ies")"
+        // The title is one line of 17 px bold text (about 10.5 px a character in DejaVu Sans):
+        // a name too long for the canvas is cut short with an ellipsis (the desc keeps it whole).
+        let suffix = " and \(count) augmented cop\(count == 1 ? "y" : "ies")"
+        let width = 80 + Double(cols) * (cell + 34) - 34
+        let room = Swift.max(8, Int((width - 24) / 10.5) - suffix.count)
+        let title = (name.count <= room ? name : String(name.prefix(room - 1)) + "…") + suffix
         let specText = spec.text.isEmpty ? "none" : spec.text
         let desc = "The \(image.width)x\(image.height) image \(name) and \(count) variants drawn with seed \(seed) from the augmentation spec \"\(specText)\" (Keras ImageDataGenerator semantics; fill \(spec.resampling.fill.rawValue), \(spec.resampling.order.name) sampling). "
             + described.joined(separator: "; ") + "."
