@@ -136,3 +136,15 @@ func badSpecsSayWhatIsWrong(spec: String, message: String) {
     b.brightness = nil
     #expect(a == b)
 }
+
+@Test func brightnessKeepsTheAlphaOfAnRGBAImage() throws {
+    let image = try RasterImage(width: 1, height: 1, channels: 4, pixels: [100, 50, 200, 128])
+    #expect(try AugmentTransform(brightness: 1.5).apply(to: image).pixels == [150, 75, 255, 128])
+    #expect(try AugmentTransform(brightness: 0.5).apply(to: image).pixels == [50, 25, 100, 128])
+}
+
+@Test func aPresetTakesNoValue() {
+    #expect(throws: AugmentError("tutorial stands alone in the augmentation spec \"tutorial=1\", without a value", hint: "e.g. \"tutorial,fill=reflect\"")) {
+        try AugmentSpec(parsing: "tutorial=1")
+    }
+}

@@ -58,8 +58,9 @@ extension AugmentTransform {
     /// `astype("uint8")` truncates), through PIL's `ImageEnhance.Brightness`, which blends with
     /// black as `(UINT8)(b * v)` in C float, clipping to 255 when b > 1, and back to Float.
     /// An image with values outside 0...255 is first stretched to 0...255 and stretched back
-    /// afterwards, as Keras does.
+    /// afterwards, as Keras does. PIL keeps an RGBA image's alpha (channel 3 of 4) as it is.
     static func brightened(_ x: Tensor<Float>, by b: Double) -> Tensor<Float> {
+        let keepsAlpha = x.rank == 3 && x.shape[2] == 4
         let low = x.scalars.min() ?? 0, high = x.scalars.max() ?? 0
         let stretch = low < 0 || high > 255
         var v = x.scalars
@@ -70,9 +71,9 @@ extension AugmentTransform {
             v = v.map { $0 * 255 }
         }
         let alpha = Float(b)
-        let bytes: [Float] = v.map { p in
+        let bytes: [Float] = v.enumerated().map { i, p in
             let byte = Float(UInt8(Swift.min(Swift.max(p, 0), 255)))  // truncates, as astype does
-            if alpha == 1 { return byte }
+            if alpha == 1 || (keepsAlpha && i % 4 == 3) { return byte }
             let t = alpha * byte
             if alpha <= 1 { return Float(UInt8(t)) }
             return t >= 255 ? 255 : Float(UInt8(Swift.max(t, 0)))

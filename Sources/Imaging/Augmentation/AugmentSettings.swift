@@ -52,6 +52,9 @@ public enum AugmentSettings {
                 try checkKey(key, in: text)
                 throw AugmentError("\(key) needs a value (\(key)=...) in the augmentation spec \"\(text)\"", hint: "only flip and vflip stand alone")
             }
+            if presets.contains(key) {
+                throw AugmentError("\(key) stands alone in the augmentation spec \"\(text)\", without a value", hint: "e.g. \"\(key),fill=reflect\"")
+            }
             try checkKey(key, in: text)
             out.append((key, try value(parts[1], key: key)))
         }

@@ -59,7 +59,8 @@ extension AffineMap {
         let cval = r.cval
         // One axis' neighbours and weights for a coordinate: nil = constant fill.
         func taps(_ x: Double, _ n: Int) -> (i0: Int, i1: Int, w0: Double, w1: Double)? {
-            guard let cc = Self.mapCoordinate(x, n, r.fill) else { return nil }
+            // A non-finite coordinate (only from a hand-built map) reads as the constant.
+            guard x.isFinite, let cc = Self.mapCoordinate(x, n, r.fill) else { return nil }
             if r.order == .nearest {
                 return (Self.neighbour(Int((cc + 0.5).rounded(.down)), n, r.fill), 0, 1, 0)
             }
