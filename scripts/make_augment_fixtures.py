@@ -11,7 +11,7 @@ ImageDataGenerator.apply_transform, which calls scipy.ndimage.affine_transform p
 a small real photo (a 32x32 centre crop of the CC0 photo Chelsea, resized with PIL) and a
 synthetic 32x32 gray pattern, plus shift and flip cases on a 20x28 pattern (non-square, where the
 axes cannot be confused; rotation, shear and zoom are left out there because Keras centres them
-with the height on the column axis, see Sources/Imaging/Augmentation/AffineTransform.swift).
+with the height on the column axis, see AffineMap in Sources/Imaging/Augmentation/AugmentTransform.swift).
 
 Files: inputs as uint8 .npy, each output as float32 .npy (Keras' own output, unrounded), and
 cases.txt, one case per line:
