@@ -3,6 +3,11 @@
 // Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CDNNL; NN -> CKernels.
 import PackageDescription
 
+/// The engine is compiled with optimization in debug builds too: the tests and the lesson
+/// checker (`make test`) train small networks on the engine's plain loops, which run 20-50
+/// times slower unoptimized. (Assertions and `@testable import` still work.)
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "cnnlearn",
     products: [
@@ -25,8 +30,8 @@ let package = Package(
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["CDNNL"]),
-        .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
+        .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.

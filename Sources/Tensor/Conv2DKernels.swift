@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Float convolution and pooling kernels: oneDNN (`OneDNN`) for work large enough to pay
 /// for a primitive, the plain reference loops below that (a lesson's 5x5 example, a 3x3 kernel
 /// on a 28x28 image in a cell), so that lessons start as fast as before and print what the
@@ -28,7 +30,7 @@ enum Conv2DKernels {
 
     static func usesOneDNN(_ n: Int, _ g: WindowGeometry, channels c: Int, filters f: Int, _ path: Path = .automatic) -> Bool {
         switch path {
-        case .automatic: return multiplyAdds(n, g, channels: c, filters: f) >= smallWork
+        case .automatic: return !Engine.portable && multiplyAdds(n, g, channels: c, filters: f) >= smallWork
         case .oneDNN: return true
         case .reference: return false
         }
@@ -105,7 +107,7 @@ enum Conv2DKernels {
     /// Pooling of (N,H,W,C) through oneDNN when it is worth a primitive: at least `smallWork`
     /// input cells times window cells.
     static func poolingUsesOneDNN(_ x: [Int], _ g: WindowGeometry) -> Bool {
-        x.reduce(1, *) * g.kernelHeight * g.kernelWidth >= smallWork
+        !Engine.portable && x.reduce(1, *) * g.kernelHeight * g.kernelWidth >= smallWork
     }
     // (Pooling tests call `poolingForward` and `poolingBackward` directly for the oneDNN path.)
 
@@ -149,5 +151,25 @@ enum Conv2DKernels {
     /// were checked by the caller).
     static func reference(_ body: () throws(TensorError) -> Tensor<Float>) -> Tensor<Float> {
         do { return try body() } catch { preconditionFailure("Float reference loop failed: \(error)") }
+    }
+}
+
+/// Engine-wide choices.
+public enum Engine {
+    nonisolated(unsafe) private static var portableDepth = 0
+    private static let lock = NSLock()
+
+    /// Whether every Float kernel runs on the plain loops instead of oneDNN: their results
+    /// depend only on IEEE arithmetic in a fixed order, so they are the same bits on every
+    /// x86-64 CPU, where oneDNN picks kernels (and so summation orders) by the CPU's vector
+    /// width. Lessons train in this mode so that the numbers their cells print are checked
+    /// on any machine.
+    public static var portable: Bool { lock.lock(); defer { lock.unlock() }; return portableDepth > 0 }
+
+    /// Runs `body` with `portable` on.
+    public static func portably<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        lock.lock(); portableDepth += 1; lock.unlock()
+        defer { lock.lock(); portableDepth -= 1; lock.unlock() }
+        return try body()
     }
 }

@@ -13,7 +13,7 @@ public enum GEMM {
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "product of \(formatShape(a.shape)) and \(formatShape(b.shape))")
-        let small = path == .reference || (path == .automatic && m * n * k < Conv2DKernels.smallWork)
+        let small = path == .reference || (path == .automatic && (Engine.portable || m * n * k < Conv2DKernels.smallWork))
         if small || k == 0 || m == 0 || n == 0 {
             return Tensor(shape: [m, n], scalars: plain(m: m, n: n, k: k, a.scalars, transposeA: transposeA, b.scalars, transposeB: transposeB))
         }
@@ -84,6 +84,8 @@ extension Tensor {
     }
 
     /// (M,K) times (K,N) by checked loops (exact for `Int`), skipping zero terms.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func matrixProductReference(_ b: Tensor) throws(TensorError) -> Tensor {
         let (m, k, n) = (shape[0], shape[1], b.shape[1])
         var c = [Scalar](repeating: .zero, count: m * n)

@@ -16,9 +16,11 @@ import Tensor
 ///
 /// Every file is written atomically. Nothing is created before the data and the model have
 /// been read and checked, so a run that cannot start leaves no folder behind; a run that is
-/// killed leaves whole files, and `resume` goes on from `checkpoints/last.cnnt`.
-public final class TrainingRun {
-    public let folder: String
+/// killed leaves whole files, and `resume` goes on from `checkpoints/last.cnnt`. (Unchecked
+/// Sendable: a run is used by one caller at a time, as a lesson value or by the CLI.)
+public final class TrainingRun: @unchecked Sendable {
+    /// The run folder; nil for a run kept in memory (a lesson's), which writes no files.
+    public let folder: String?
     public let settings: TrainingSettings
     public let splits: DataSplits
     public let model: Sequential
@@ -35,10 +37,8 @@ public final class TrainingRun {
     public var isFinished: Bool { position.epochsDone >= settings.epochs }
 
     /// Reads the data, builds the model and checks that they fit, without touching `folder`.
-    public init(settings: TrainingSettings, folder: String, modelSearchFolder: String? = nil) throws(TrainingError) {
+    public convenience init(settings: TrainingSettings, folder: String?, modelSearchFolder: String? = nil) throws(TrainingError) {
         try settings.validate()
-        self.settings = settings
-        self.folder = folder
         let source = DataSource(settings.data)
         // The model first when it is a file: it fixes the input size.
         var fileModel: Sequential?
@@ -63,6 +63,7 @@ public final class TrainingRun {
         } else {
             format = source.defaultFormat
         }
+        let splits: DataSplits
         do {
             splits = try source.load(classes: settings.classes, counts: SplitCounts(train: settings.train, validation: settings.validation,
                                                                                   test: settings.test),
@@ -70,10 +71,28 @@ public final class TrainingRun {
         } catch { throw .data(error) }
         let classes = splits.classNames.count
         guard classes >= 2 else { throw .settings("training a classifier needs at least 2 classes, got \(classes) (\(splits.classNames.joined(separator: ", ")))") }
-        loss = Loss.forClasses(classes)
+        let model: Sequential
         do {
             model = try fileModel ?? ModelZoo.tutorial(input: [format.height, format.width, format.channels], classes: classes)
         } catch { throw .model("\(error)") }
+        try self.init(settings: settings, splits: splits, model: model, folder: folder)
+    }
+
+    /// A run on data already read and a model already built (a lesson's `train`); checks that
+    /// the model's input and head fit the data.
+    public init(settings: TrainingSettings, splits: DataSplits, model: Sequential, folder: String?) throws(TrainingError) {
+        try settings.validate()
+        self.settings = settings
+        self.folder = folder
+        self.splits = splits
+        self.model = model
+        let t = splits.train
+        guard model.inputShape == [t.height, t.width, t.channels] else {
+            throw .model("\(settings.model) takes \(formatShape(model.inputShape)) images, the data's are \(formatShape([t.height, t.width, t.channels]))")
+        }
+        let classes = splits.classNames.count
+        guard classes >= 2 else { throw .settings("training a classifier needs at least 2 classes, got \(classes)") }
+        loss = Loss.forClasses(classes)
         try Self.checkHead(model, classes: classes, name: settings.model)
         record = RunRecord(settings: settings, program: programVersion, engine: "oneDNN \(OneDNN.version), \(OneDNN.effectiveISA)",
                            dataHash: String(splits.dataHash, radix: 16), files: splits.files.count, classNames: splits.classNames,
@@ -112,12 +131,13 @@ public final class TrainingRun {
 
     // MARK: - The folder
 
-    var checkpointFolder: String { folder + "/checkpoints" }
+    var checkpointFolder: String { (folder ?? ".") + "/checkpoints" }
     public var lastCheckpoint: String { checkpointFolder + "/last.cnnt" }
 
     /// Makes the run folder for a new run and writes run.json and model.txt; an existing
     /// folder with a run in it is refused.
     public func create() throws(TrainingError) {
+        guard let folder else { throw .settings("a run kept in memory has no folder to create") }
         let fm = FileManager.default
         if fm.fileExists(atPath: folder + "/run.json") {
             throw .run(path: folder, message: "a run is already there; resume it with `cnnlearn train --resume \(folder)` or choose another --out")
@@ -134,6 +154,7 @@ public final class TrainingRun {
     }
 
     func write(_ bytes: [UInt8], _ name: String) throws(TrainingError) {
+        guard let folder else { return }
         do { try AtomicFile.write(bytes, to: folder + "/" + name) } catch {
             throw .run(path: folder + "/" + name, message: "cannot write (\(error.reason))")
         }
@@ -172,6 +193,7 @@ public final class TrainingRun {
 
     /// Saves everything a resume needs to `checkpoints/last.cnnt`.
     public func saveCheckpoint() throws(TrainingError) {
+        guard folder != nil else { return }
         do { try trainer.checkpoint(fingerprint: record.fingerprint, position: position, history: history).save(to: lastCheckpoint, for: model) } catch {
             throw .run(path: lastCheckpoint, message: "\(error)")
         }
@@ -179,7 +201,7 @@ public final class TrainingRun {
 
     /// After an epoch: the checkpoints, the best weights, the history files and the curves.
     func epochFinished() throws(TrainingError) {
-        guard let last = history.last else { return }
+        guard folder != nil, let last = history.last else { return }
         try saveCheckpoint()
         let epochName = String(format: "epoch-%03d.cnnw", last.epoch)
         do {
@@ -195,6 +217,7 @@ public final class TrainingRun {
     public func writeHistory() throws(TrainingError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let folder else { return }
         do { try write(Array(try encoder.encode(history)) + [10], "history.json") } catch let e as TrainingError { throw e } catch {
             throw .run(path: folder + "/history.json", message: "\(error)")
         }

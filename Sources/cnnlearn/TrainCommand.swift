@@ -107,7 +107,7 @@ struct TrainCommand: ParsableCommand {
             throw LessonCommandError("\(error)")
         }
         let s = run.splits
-        print("run: \(run.folder)")
+        print("run: \(run.folder ?? "")")
         print("data: \(run.settings.data), classes \(s.classNames.joined(separator: ", ")); train \(s.train.count), validation \(s.validation?.count ?? 0), test \(s.test?.count ?? 0) images")
         print("model: \(run.settings.model), input \(formatShape(run.model.inputShape)), \(groupedThousands(run.model.parameterCount)) parameters; loss \(run.loss.rawValue); \(run.settings.optimizer); engine \(run.record.engine), \(Threads.count) threads")
 
@@ -132,13 +132,13 @@ struct TrainCommand: ParsableCommand {
         progress.finishLine()
         if !done {
             print("stopped at epoch \(run.position.epochsDone + 1), batch \(run.position.batchesDone); saved \(run.lastCheckpoint)")
-            print("hint: go on with: cnnlearn train --resume \(run.folder)")
+            print("hint: go on with: cnnlearn train --resume \(run.folder ?? "")")
             throw ExitCode(130)
         }
         if let last = run.history.last {
             print("done: \(run.history.count) epochs; final " + HistoryText.line(last, of: run.settings.epochs))
         }
-        print("wrote \(run.folder)/history.json, history.csv, loss.png, accuracy.png and checkpoints/")
+        print("wrote \(run.folder ?? "")/history.json, history.csv, loss.png, accuracy.png and checkpoints/")
     }
 
     /// runs/run-1, runs/run-2, ...: the first that does not exist.
