@@ -109,6 +109,16 @@ private func readStoredZip(_ bytes: [UInt8]) throws -> [ZipEntry] {
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["weights.npz"])
     let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
     #expect(mode == 0o644)
+    // A failed rename (a folder in the way) is an error naming the path and removes the temporary file.
+    let blocked = folder.appendingPathComponent("taken.npz")
+    try FileManager.default.createDirectory(at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
+    #expect {
+        try KerasExport.write(weights, for: model, to: blocked.path)
+    } throws: { error in
+        guard case let NNError.checkpoint(path, message) = error else { return false }
+        return path == blocked.path && message.hasPrefix("cannot move the file into place")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["taken.npz", "weights.npz"])
 }
 
 @Test func exportErrorsNameTheFileOrTheLayer() throws {

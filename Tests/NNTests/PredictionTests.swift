@@ -6,6 +6,13 @@ import Tensor
 @Test func aSigmoidOutputIsTheSecondClassProbability() throws {
     let p = try classProbabilities(outputs: Tensor(shape: [3, 1], scalars: [0.25, 0.9, 0.5]), loss: .binaryCrossEntropy)
     #expect(p == [[0.75, 0.25], [1 - Float(0.9), 0.9], [0.5, 0.5]])
+    // A linear output is not a probability.
+    #expect(throws: NNError.invalidModel("output 1 is 1.5, not a probability in [0, 1]: a binary cross-entropy model ends in Dense 1 sigmoid")) {
+        try classProbabilities(outputs: Tensor(shape: [2, 1], scalars: [0.5, 1.5]), loss: .binaryCrossEntropy)
+    }
+    #expect(throws: NNError.self) {
+        try classProbabilities(outputs: Tensor(shape: [1, 1], scalars: [.nan]), loss: .binaryCrossEntropy)
+    }
 }
 
 @Test func logitsBecomeTheirSoftmax() throws {

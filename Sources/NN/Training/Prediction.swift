@@ -8,8 +8,8 @@ import Tensor
 /// - `.categoricalCrossEntropyFromLogits`: the outputs are logits (softmax is part of that
 ///   loss, not of the model), so the row is their softmax, the engine's own.
 ///
-/// Throws `NNError.invalidModel` when the output width does not fit the loss (a sigmoid head
-/// has one output; a softmax head at least two).
+/// Throws `NNError.invalidModel` when the outputs do not fit the loss: a sigmoid head has one
+/// output, in [0, 1]; a softmax head at least two.
 public func classProbabilities(outputs: Tensor<Float>, loss: Loss) throws(NNError) -> [[Float]] {
     guard outputs.rank == 2 else {
         throw .invalidModel("class probabilities need outputs (N, classes), got \(formatShape(outputs.shape))")
@@ -19,6 +19,11 @@ public func classProbabilities(outputs: Tensor<Float>, loss: Loss) throws(NNErro
     case .binaryCrossEntropy:
         guard width == 1 else {
             throw .invalidModel("a binary cross-entropy model has one sigmoid output, got outputs \(formatShape(outputs.shape))")
+        }
+        // A value outside [0, 1] (or NaN) is not a sigmoid's: the model file's last layer
+        // lacks `sigmoid`, and 1 - p would be a "probability" below 0.
+        if let bad = outputs.scalars.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw .invalidModel("output \(bad) is \(outputs.scalars[bad]), not a probability in [0, 1]: a binary cross-entropy model ends in Dense 1 sigmoid")
         }
         return outputs.scalars.map { [1 - $0, $0] }
     case .categoricalCrossEntropyFromLogits:
