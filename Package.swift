@@ -29,18 +29,21 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", .product(name: "Ink", package: "Ink")]),
+        // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
+        .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
-            "Lessons", "Figures", "NN", "Imaging", "Tensor",
+            "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

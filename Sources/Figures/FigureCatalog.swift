@@ -30,6 +30,8 @@ public enum FigureCatalog {
         Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "05-pooling", usage: "figure(\"pooling-volume\", v, size: 2)", make: VolumeFigures.poolingVolume),
         Entry(id: "tutorial-cnn-architecture", section: "4. Implementation", lesson: "09-tutorial-cnn", usage: "figure(\"tutorial-cnn-architecture\", m)", make: ArchitectureFigures.tutorial),
         Entry(id: "dropout", section: "4.1 Dropout", lesson: "10-dropout", usage: "figure(\"dropout\", a, W, da, rate: 0.5, seed: 11)", make: DropoutFigure.make),
+        Entry(id: "augmentation-gallery", section: "4.3 Data Augmentation", lesson: "12-augmentation", usage: "figure(\"augmentation-gallery\", img, n: 8, seed: 1, spec: \"tutorial\")", make: AugmentationGallery.figure),
+        Entry(id: "augmentation-gallery-fashion", section: "4.3 Data Augmentation", lesson: "12-augmentation", usage: "figure(\"augmentation-gallery-fashion\", shirt, n: 8, seed: 1, spec: \"tutorial\")", make: AugmentationGallery.figure),
         Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg)", make: ArchitectureFigures.vgg16),
         Entry(id: "vgg16-architecture-highlighted", section: "6.1 Visualizing Feature Maps", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg, highlight: [\"block1_conv1\", ...])", make: ArchitectureFigures.vgg16Highlighted),
         Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"receptive-field-3x3-stack\", dot, box)", make: ReceptiveFieldFigure.make),

@@ -1,21 +1,26 @@
 import Imaging
 
 /// Images in a grid with a caption under each (feature maps, filters, dataset samples),
-/// embedded as PNG data URIs and scaled up without smoothing so pixels stay visible.
+/// embedded as PNG data URIs and scaled up without smoothing so pixels stay visible. A caption
+/// with newlines is drawn as several lines (the grid grows by a line height for each).
 public struct ImageGrid: Sendable {
     public var images: [RasterImage]
     public var captions: [String]
     public var columns: Int
     /// Side of each image's square box on the canvas, in pixels.
     public var cell: Double
+    /// Space between boxes, in pixels (wide captions need more).
+    public var gap: Double
 
-    public init(images: [RasterImage], captions: [String], columns: Int, cell: Double = 112) {
-        self.images = images; self.captions = captions; self.columns = Swift.max(1, columns); self.cell = cell
+    public init(images: [RasterImage], captions: [String], columns: Int, cell: Double = 112, gap: Double = 16) {
+        self.images = images; self.captions = captions; self.columns = Swift.max(1, columns); self.cell = cell; self.gap = gap
     }
 
     public func render(title: String, desc: String) throws(FigureError) -> SVGDocument {
         let rows = (images.count + columns - 1) / columns
-        let gap = 16.0, captionH = 24.0
+        let lines = captions.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        let lineH = 16.0
+        let captionH = 24.0 + lineH * Double(Swift.max(0, (lines.map(\.count).max() ?? 1) - 1))
         let width = 40 + Double(columns) * (cell + gap) - gap + 40
         let height = 60 + Double(rows) * (cell + captionH + gap) + 20
         var doc = SVGDocument(width: width, height: height, title: title, desc: desc)
@@ -29,7 +34,9 @@ public struct ImageGrid: Sendable {
             let factor = Swift.max(1, Int(Swift.min(w / Double(image.width), h / Double(image.height))))
             doc.image(dataURI: try pngDataURI(image.enlarged(by: factor)), x: x + (cell - w) / 2, y: y + (cell - h) / 2, width: w, height: h)
             doc.rect(x: x + (cell - w) / 2, y: y + (cell - h) / 2, width: w, height: h, fill: "none", stroke: Palette.gridLine, strokeWidth: 1)
-            if i < captions.count { doc.text(captions[i], x: x + cell / 2, y: y + cell + 18, size: 13) }
+            if i < lines.count {
+                for (l, line) in lines[i].enumerated() { doc.text(line, x: x + cell / 2, y: y + cell + 18 + lineH * Double(l), size: 13) }
+            }
         }
         return doc
     }

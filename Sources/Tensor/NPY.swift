@@ -98,24 +98,12 @@ public enum NPY {
         }
     }
 
-    /// Writes `array` as a version 1.0 `.npy` file (2.0 if the header needs it), atomically:
-    /// to a temporary name beside `path`, then renamed into place.
+    /// Writes `array` as a version 1.0 `.npy` file (2.0 if the header needs it), atomically
+    /// (`AtomicFile`).
     public static func write(_ array: NPYArray, path: String) throws {
         let bytes = try encode(array, path: path)
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(bytes).write(to: temp)
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw NPYError(path: path, message: "cannot write the file: \(error.localizedDescription)")
-        }
-        // rename(2) replaces an existing file atomically.
-        if rename(temp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw NPYError(path: path, message: "cannot write the file: \(reason)")
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw NPYError(path: path, message: "cannot write the file: \(error.reason)")
         }
     }
 

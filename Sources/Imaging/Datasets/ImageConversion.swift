@@ -10,6 +10,10 @@ public enum Interpolation: String, Sendable, CaseIterable {
     /// rounded to the nearest byte. Unlike PIL's BILINEAR it does not widen its filter when
     /// shrinking, so a large reduction can alias; it is the smooth alternative, not Keras'.
     case bilinear
+
+    /// The spline order SciPy's `affine_transform` calls it (augmentation: 0 or 1).
+    public var order: Int { self == .nearest ? 0 : 1 }
+    public var name: String { rawValue }
 }
 
 extension RasterImage {

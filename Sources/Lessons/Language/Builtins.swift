@@ -57,6 +57,8 @@ enum Builtins {
         add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
         add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
         add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
+        // Data augmentation (Keras ImageDataGenerator's transforms).
+        add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.
         add("load", "load(\"file.npy\" or \"image.png\" or \"photo.jpg\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
         add("save", "save(x, \"file.npy\" or \"image.png\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }

@@ -97,17 +97,21 @@ extension Trainer {
             throw .invalidArgument("training needs examples, a batch of at least 1 and at least one step per epoch (got \(train.count) examples, batch \(plan.batchSize), steps \(plan.stepsPerEpoch.map(String.init) ?? "one pass"))")
         }
         let perEpoch = plan.batchesPerEpoch(train.count)
+        // One stream for the whole run, running on from pass to pass (and prefetching across
+        // their ends); made anew only where it is not already at the batch wanted (a resume).
+        var stream: BatchStream<D>?
+        func next(of s: BatchStream<D>) -> (Int, Int) {
+            s.batchIndex >= s.batchCount ? (s.epoch + 1, 0) : (s.epoch, s.batchIndex)
+        }
         while position.epochsDone < plan.epochs {
             let epoch = position.epochsDone
             var start = DispatchTime.now().uptimeNanoseconds
-            var stream: BatchStream<D>?
-            var streamPass = -1
             while position.batchesDone < perEpoch {
                 let global = epoch * perEpoch + position.batchesDone
                 let (pass, k) = plan.source(ofBatch: global, count: train.count)
-                if stream == nil || streamPass != pass || stream!.batchIndex != k {
-                    stream = BatchStream(train, batchSize: plan.batchSize, seed: seed, epoch: pass, shuffle: plan.shuffle, startBatch: k)
-                    streamPass = pass
+                if stream.map({ next(of: $0) != (pass, k) }) ?? true {
+                    stream = BatchStream(train, batchSize: plan.batchSize, seed: seed, epoch: pass, shuffle: plan.shuffle,
+                                         startBatch: k, continues: true)
                 }
                 guard let batch = stream!.next() else {
                     throw .invalidArgument("batch \(k) of pass \(pass) is past the data")
