@@ -1,8 +1,4 @@
-import Foundation
 import Tensor
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Trained weights as a numpy `.npz` that loads into the same Keras 3 model in a few lines:
 /// the way out for a learner who outgrows cnnlearn.
@@ -56,36 +52,29 @@ public enum KerasExport {
 
     /// The bytes of the `.npz` file for a model's weights.
     public static func encode(_ weights: ModelWeights, for model: Sequential) throws(NNError) -> [UInt8] {
+        try encode(weights, for: model, naming: "<npz>")
+    }
+
+    /// `encode`, with `path` naming the file in errors.
+    static func encode(_ weights: ModelWeights, for model: Sequential, naming path: String) throws(NNError) -> [UInt8] {
         var zip = StoredZip()
         var out: [UInt8] = []
         for (name, tensor) in try arrays(weights, for: model) {
             let payload = try npyBytes(tensor, entry: name)
-            out += try zip.add(name: name + ".npy", payload: payload, path: "<npz>")
+            out += try zip.add(name: name + ".npy", payload: payload, path: path)
             out += payload
         }
-        return out + (try zip.finish(path: "<npz>"))
+        return out + (try zip.finish(path: path))
     }
 
-    /// Writes a model's weights to `path` as `.npz`, atomically: into an exclusive temporary
-    /// file beside `path`, flushed to disk, then renamed into place, so a reader finds the old
-    /// file or the whole new one, never half of it; the temporary file is removed on every
-    /// failure. Entries are produced and written one at a time, so VGG16's 553 MB of weights
-    /// are not copied into one buffer first.
+    /// Writes a model's weights to `path` as `.npz` through the engine's one atomic writer
+    /// (`AtomicFile`: exclusive temporary name beside `path`, fsync, rename), so a reader finds
+    /// the old file or the whole new one, never half of it, and a failure leaves no temporary
+    /// file behind.
     public static func write(_ weights: ModelWeights, for model: Sequential, to path: String) throws(NNError) {
-        let entries = try arrays(weights, for: model)
-        let file = try ExclusiveTemporaryFile(beside: path)
-        do {
-            var zip = StoredZip()
-            for (name, tensor) in entries {
-                let payload = try npyBytes(tensor, entry: name)
-                try file.write(try zip.add(name: name + ".npy", payload: payload, path: path))
-                try file.write(payload)
-            }
-            try file.write(try zip.finish(path: path))
-            try file.commit()
-        } catch {
-            file.discard()
-            throw error
+        let bytes = try encode(weights, for: model, naming: path)
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw .checkpoint(path: path, message: "cannot write the file (\(error.reason))")
         }
     }
 
@@ -163,61 +152,4 @@ struct StoredZip {
     static func u32(_ v: UInt32, _ out: inout [UInt8]) {
         out += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
     }
-}
-
-/// A file created under an exclusive, unpredictable name (mkstemps) in the target's folder,
-/// written with write(2), then fsynced and renamed over the target by `commit`, or removed by
-/// `discard`. The same folder keeps rename(2) atomic (one file system).
-private final class ExclusiveTemporaryFile {
-    let target: String
-    let temporary: String
-    private var fd: Int32
-
-    init(beside target: String) throws(NNError) {
-        let url = URL(fileURLWithPath: target)
-        let folder = url.deletingLastPathComponent().path
-        var template = Array("\(folder)/.\(url.lastPathComponent).XXXXXX.tmp".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
-        guard fd >= 0 else {
-            throw .checkpoint(path: target, message: "cannot create a file beside it (\(String(cString: strerror(errno)))); check that the folder \(folder) exists and is writable")
-        }
-        self.target = target
-        self.fd = fd
-        self.temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        // mkstemps makes the file 0600; a weights file is an ordinary readable file.
-        _ = fchmod(fd, 0o644)
-    }
-
-    func write(_ bytes: [UInt8]) throws(NNError) {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .checkpoint(path: target, message: "cannot write the file (\(String(cString: strerror(errno))))")
-            }
-            done += n
-        }
-    }
-
-    func commit() throws(NNError) {
-        guard fsync(fd) == 0 else {
-            throw .checkpoint(path: target, message: "cannot flush the file to disk (\(String(cString: strerror(errno))))")
-        }
-        let closed = close(fd)
-        fd = -1
-        guard closed == 0 else {
-            throw .checkpoint(path: target, message: "cannot close the file (\(String(cString: strerror(errno))))")
-        }
-        guard rename(temporary, target) == 0 else {
-            throw .checkpoint(path: target, message: "cannot move the file into place (\(String(cString: strerror(errno))))")
-        }
-    }
-
-    func discard() {
-        if fd >= 0 { close(fd); fd = -1 }
-        unlink(temporary)
-    }
-
-    deinit { if fd >= 0 { close(fd) } }
 }
