@@ -8,7 +8,7 @@ import Tensor
 /// `Sequential` (the declared name, or Keras' automatic `conv2d`, `conv2d_1`, ..., `dense`, ...).
 /// `np.load` drops the `.npy`, so a key is `conv_1/kernel`, which is the Keras 3 layer's name and
 /// its variable's name. Kernels are already in Keras' layouts, conv (KH,KW,CIN,COUT) and dense
-/// (IN,OUT), biases (COUT); every array is float32. Hence, for a Keras model built with the same
+/// (IN,OUT), biases (COUT) and (OUT); every array is float32. Hence, for a Keras model built with the same
 /// layers and names (scripts/check_npz_in_keras.py checks this against real Keras):
 ///
 ///     w = np.load("weights.npz")
