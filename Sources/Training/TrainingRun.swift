@@ -11,6 +11,7 @@ import Tensor
 ///     history.json/.csv   per epoch: loss, accuracy, val_loss, val_accuracy, seconds
 ///     loss.svg/.png       training against validation loss, titled with the final values
 ///     accuracy.svg/.png   the same for accuracy
+///     weights.npz         the latest weights for Keras (README: "Taking a trained model to Keras")
 ///     checkpoints/        last.cnnt (everything a resume needs), epoch-NNN.cnnw (weights after
 ///                         each epoch, as Keras' ModelCheckpoint), best.cnnw (lowest val_loss)
 ///
@@ -209,6 +210,8 @@ public final class TrainingRun: @unchecked Sendable {
             try write(bytes, "checkpoints/" + epochName)
             let best = history.min { ($0.valLoss ?? $0.loss) < ($1.valLoss ?? $1.loss) }
             if best?.epoch == last.epoch { try write(bytes, "checkpoints/best.cnnw") }
+            // The way out to Keras: the latest weights with Keras' layer names and layouts.
+            try write(try KerasExport.encode(weights, for: model), "weights.npz")
         } catch let e as TrainingError { throw e } catch { throw .run(path: checkpointFolder, message: "\(error)") }
         try writeHistory()
     }
