@@ -42,7 +42,7 @@ enum Conv2DKernels {
                         relu: Bool = false, path: Path = .automatic) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            let y = reference { () throws(TensorError) in try x.conv2dReference(k, bias: bias, g) }
+            let y = PlainConv.forward(x, k, bias: bias, g)
             return relu ? y.relu() : y
         }
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * g.outputWidth * f)
@@ -60,7 +60,7 @@ enum Conv2DKernels {
                               path: Path = .automatic) -> Tensor<Float> {
         let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            return reference { () throws(TensorError) in try dy.conv2dTransposeReference(k, g) }
+            return PlainConv.inputGradient(dy, k, g)
         }
         var dx = LargeArray.uninitializedFloats(n * g.inputHeight * g.inputWidth * c)
         let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
@@ -78,7 +78,7 @@ enum Conv2DKernels {
                                bias: Bool = false, path: Path = .automatic) -> (kernel: Tensor<Float>, bias: Tensor<Float>?) {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            let dk = reference { () throws(TensorError) in try x.conv2dKernelGradientReference(dy, g) }
+            let dk = PlainConv.kernelGradient(x, dy, g)
             return (dk, bias ? biasGradientReference(dy) : nil)
         }
         var dk = LargeArray.uninitializedFloats(g.kernelHeight * g.kernelWidth * c * f)
@@ -145,12 +145,6 @@ enum Conv2DKernels {
                 c.withUnsafeBufferPointer { pc in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress) }
             }
         }
-    }
-
-    /// A reference loop on Float, which cannot fail (Float arithmetic never throws; the shapes
-    /// were checked by the caller).
-    static func reference(_ body: () throws(TensorError) -> Tensor<Float>) -> Tensor<Float> {
-        do { return try body() } catch { preconditionFailure("Float reference loop failed: \(error)") }
     }
 }
 

@@ -133,6 +133,12 @@ enum TrainingBuiltins {
             .joined(separator: "\n"))
     }
 
+    /// `metrics(r)`: the history as a Float tensor (epochs, 4): loss, accuracy, val_loss,
+    /// val_accuracy per row (NaN where there was no validation), for cells to compute with.
+    static func metrics(_ a: CallArguments) throws(LessonError) -> Value {
+        .floatTensor(Curves.tensor(try runValue(a).history))
+    }
+
     /// `evaluate(r, split: "test")`: loss and accuracy of the run's final weights on a split.
     static func evaluate(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
         let r = try runValue(a)
