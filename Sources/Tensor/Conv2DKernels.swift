@@ -150,20 +150,25 @@ enum Conv2DKernels {
 
 /// Engine-wide choices.
 public enum Engine {
-    nonisolated(unsafe) private static var portableDepth = 0
-    private static let lock = NSLock()
+    /// Whether every Float kernel called from this thread runs on the plain loops instead of
+    /// oneDNN: their results depend only on IEEE arithmetic in a fixed order, so they are the
+    /// same bits on every x86-64 CPU, where oneDNN picks kernels (and so summation orders) by
+    /// the CPU's vector width. Lessons train in this mode so that the numbers their cells print
+    /// are checked on any machine. Per thread: a lesson training in this mode never changes
+    /// what another thread's training computes (the kernels decide on the calling thread).
+    public static var portable: Bool { pthread_getspecific(portableKey) != nil }
 
-    /// Whether every Float kernel runs on the plain loops instead of oneDNN: their results
-    /// depend only on IEEE arithmetic in a fixed order, so they are the same bits on every
-    /// x86-64 CPU, where oneDNN picks kernels (and so summation orders) by the CPU's vector
-    /// width. Lessons train in this mode so that the numbers their cells print are checked
-    /// on any machine.
-    public static var portable: Bool { lock.lock(); defer { lock.unlock() }; return portableDepth > 0 }
-
-    /// Runs `body` with `portable` on.
+    /// Runs `body` with `portable` on for this thread.
     public static func portably<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
-        lock.lock(); portableDepth += 1; lock.unlock()
-        defer { lock.lock(); portableDepth -= 1; lock.unlock() }
+        let outer = pthread_getspecific(portableKey)
+        pthread_setspecific(portableKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(portableKey, outer) }
         return try body()
     }
 }
+
+private let portableKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()

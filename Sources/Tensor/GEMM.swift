@@ -26,16 +26,29 @@ public enum GEMM {
         return Tensor(shape: [m, n], scalars: c)
     }
 
-    /// The plain loop for small products: each element summed over k in order, in Float.
+    /// The plain loop for small products (and the portable mode): each element summed over k
+    /// in order from 0, in Float. The loops run row of A by row of B, so the innermost one goes
+    /// along a row of C, contiguous and independent, which the compiler vectorises without
+    /// changing any sum (B stored (N,K) is laid out as (K,N) first).
     static func plain(m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool, _ b: [Float], transposeB: Bool) -> [Float] {
+        var bt = b
+        if transposeB {
+            for j in 0..<n { for p in 0..<k { bt[p * n + j] = b[j * k + p] } }
+        }
         var c = [Float](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var acc: Float = 0
-                for p in 0..<k {
-                    acc += (transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j])
+        a.withUnsafeBufferPointer { pa in
+            bt.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    guard let av = pa.baseAddress, let bv = pb.baseAddress, let cv = pc.baseAddress else { return }
+                    for i in 0..<m {
+                        let row = cv + i * n
+                        for p in 0..<k {
+                            let x = transposeA ? av[p * m + i] : av[i * k + p]
+                            let brow = bv + p * n
+                            for j in 0..<n { row[j] += x * brow[j] }
+                        }
+                    }
                 }
-                c[i * n + j] = acc
             }
         }
         return c
