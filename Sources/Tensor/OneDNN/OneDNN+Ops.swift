@@ -13,6 +13,9 @@ extension OneDNN {
         let n, c, f: Int
         let g: WindowGeometry
 
+        /// Multiply-adds of one pass (forward, backward data or backward weights).
+        var work: Int { n * g.outputHeight * g.outputWidth * f * g.kernelHeight * g.kernelWidth * c }
+
         var key: [Int] {
             [n, g.inputHeight, g.inputWidth, c, g.kernelHeight, g.kernelWidth, f, g.strideY, g.strideX,
              g.dilationY, g.dilationX, g.padTop, g.padBottom, g.padLeft, g.padRight]
@@ -67,7 +70,7 @@ extension OneDNN {
     /// y (N,OH,OW,F) = conv(x, k) + bias, then max(., 0) when `relu`.
     static func convolutionForward(_ conv: Convolution, x: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
                                    bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>) {
-        withContext { ctx in
+        withContext(work: conv.work) { ctx in
             let p = conv.forward(ctx, bias: bias != nil, relu: relu)
             withLayout(ctx, kernel, conv.userWeights, p.md(dnnl_query_weights_md)) { w in
                 var args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer?)] = [
@@ -85,7 +88,7 @@ extension OneDNN {
     /// (and the forward pass of a transposed convolution).
     static func convolutionBackwardData(_ conv: Convolution, dy: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
                                         dx: UnsafeMutablePointer<Float>) {
-        withContext { ctx in
+        withContext(work: conv.work) { ctx in
             let hint = conv.forward(ctx, bias: false, relu: false)
             let p = primitive(ctx, Key(kind: .convBackwardData, numbers: conv.key)) {
                 var (s, w, d) = (conv.src, conv.anyWeights, conv.dst)
@@ -106,7 +109,7 @@ extension OneDNN {
     /// dK (KH,KW,C,F) and, when `db` is given, dbias (F), from x (N,H,W,C) and dy (N,OH,OW,F).
     static func convolutionBackwardWeights(_ conv: Convolution, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                            dk: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?) {
-        withContext { ctx in
+        withContext(work: conv.work) { ctx in
             let hasBias = db != nil
             let hint = conv.forward(ctx, bias: hasBias, relu: false)
             let p = primitive(ctx, Key(kind: .convBackwardWeights(bias: hasBias), numbers: conv.key)) {
@@ -146,6 +149,8 @@ extension OneDNN {
             [n, g.inputHeight, g.inputWidth, c, g.kernelHeight, g.kernelWidth, g.strideY, g.strideX,
              g.padTop, g.padBottom, g.padLeft, g.padRight]
         }
+        /// Cells visited: every output's window.
+        var work: Int { n * g.outputHeight * g.outputWidth * c * g.kernelHeight * g.kernelWidth }
         var src: dnnl_memory_desc_t { OneDNN.md([n, c, g.inputHeight, g.inputWidth], dnnl_nhwc) }
         var dst: dnnl_memory_desc_t { OneDNN.md([n, c, g.outputHeight, g.outputWidth], dnnl_nhwc) }
         /// Padded cells are never the maximum and never counted in an average (Keras).
@@ -179,7 +184,7 @@ extension OneDNN {
     /// y (N,OH,OW,C) of max or average pooling; for max pooling, the workspace its backward
     /// pass needs.
     static func poolingForward(_ pool: Pooling, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) -> PoolingWorkspace? {
-        withContext { ctx in
+        withContext(work: pool.work) { ctx in
             let p = pool.forward(ctx)
             var args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer?)] = [
                 (CNN_DNNL_ARG_SRC, pool.src, UnsafeMutableRawPointer(mutating: x)),
@@ -201,7 +206,7 @@ extension OneDNN {
     /// shared by its real cells (average).
     static func poolingBackward(_ pool: Pooling, dy: UnsafePointer<Float>, workspace: PoolingWorkspace?,
                                 dx: UnsafeMutablePointer<Float>) {
-        withContext { ctx in
+        withContext(work: pool.work) { ctx in
             let hint = pool.forward(ctx)
             let p = primitive(ctx, Key(kind: pool.max ? .maxPoolBackward : .avgPoolBackward, numbers: pool.key)) {
                 var (s, d) = (pool.src, pool.dst)
@@ -229,7 +234,7 @@ extension OneDNN {
         let aMD = md([m, k], strides: transposeA ? [1, m] : [k, 1])
         let bMD = md([k, n], strides: transposeB ? [1, k] : [n, 1])
         let cMD = md([m, n], strides: [n, 1])
-        withContext { ctx in
+        withContext(work: m * n * k) { ctx in
             let p = primitive(ctx, Key(kind: .matmul(transposeA: transposeA, transposeB: transposeB), numbers: [m, n, k])) {
                 var (sa, sb, sc) = (aMD, bMD, cMD)
                 var desc = dnnl_matmul_desc_t()

@@ -46,15 +46,26 @@ public enum OneDNN {
 
     static let context = Context()
 
-    /// Runs `body` with the context locked, and OpenMP set to the engine's thread count on
-    /// this thread (OpenMP keeps that setting per calling thread).
-    static func withContext<R>(_ body: (Context) -> R) -> R {
+    /// Runs `body` with the context locked, and OpenMP set on this thread (OpenMP keeps the
+    /// setting per calling thread) to the threads a call of `work` multiply-adds (or element
+    /// visits) gets: all the engine's threads from `parallelWork` up, one below it.
+    ///
+    /// Every parallel call ends in an OpenMP barrier, and when another program has one of the
+    /// two cores the thread it waits for may be off the CPU for a scheduler slice. On this
+    /// machine under such load, 28x28x1 training at batch 64 ran at 240 images/s on two threads
+    /// and 1124 on one: small calls lose more at the barrier than the second core gives them.
+    /// The choice depends on the shape only, so a run computes the same bits every time.
+    static func withContext<R>(work: Int, _ body: (Context) -> R) -> R {
         let c = context
         c.lock.lock()
         defer { c.lock.unlock() }
-        Threads.applyToOpenMP()
+        Threads.applyToOpenMP(work >= parallelWork ? Threads.count : 1)
         return body(c)
     }
+
+    /// Calls of at least this much work use every thread (2^25: the tutorial model's conv_2 to
+    /// conv_4 at 28x28x1 and batch 64, and every conv and pooling at 150x150x3).
+    static let parallelWork = 1 << 25
 
     /// What a cached primitive computes, with every number its descriptor was made from.
     struct Key: Hashable {
@@ -188,7 +199,7 @@ public enum OneDNN {
 
     /// The names of the implementations oneDNN chose so far, by kind (for `bench`).
     static func implementations() -> [String] {
-        withContext { c in
+        withContext(work: 0) { c in
             c.primitives.map { "\($0.key.kind): \($0.value.implementation)" }.sorted()
         }
     }
@@ -256,7 +267,7 @@ public enum Threads {
     /// Whether the OpenMP runtime's thread control was found (so oneDNN follows `count`).
     public static var controlsOpenMP: Bool { ompSetNumThreads != nil }
 
-    static func applyToOpenMP() {
-        ompSetNumThreads?(Int32(count))
+    static func applyToOpenMP(_ n: Int) {
+        ompSetNumThreads?(Int32(Swift.max(1, n)))
     }
 }
