@@ -81,7 +81,7 @@ struct PlayerSession {
             case .quit: return 0
             case .finish: return pages.failed ? 1 : 0
             case .edit:
-                if !state.answersShown && pages.sources[state.page].cellHidden {
+                if !state.answersShown && pages.cellIsAnswer(page: state.page) {
                     state.message = "this page's cell is an answer · a: show it first"
                 } else {
                     state.message = pages.edit(page: state.page, terminal: terminal)
@@ -111,7 +111,7 @@ struct PlayerSession {
         if pages.hasAnswers(page: state.page) {
             legend.insert(.init(state.answersShown ? "a: hide answers" : "a: answers"), at: 1)
         }
-        if pages.cell(onPage: state.page) != nil, state.answersShown || !pages.sources[state.page].cellHidden { legend.insert(.init("e: edit"), at: legend.count - 2) }
+        if pages.cell(onPage: state.page) != nil, state.answersShown || !pages.cellIsAnswer(page: state.page) { legend.insert(.init("e: edit"), at: legend.count - 2) }
         legend.insert(.init("b: back"), at: 1)
         let shown = (0..<pages.count).filter { pages.isShown(page: $0, answersShown: state.answersShown) }
         let position = (shown.firstIndex(of: state.page) ?? 0) + 1
@@ -146,7 +146,7 @@ final class Pages: PlayerLayout {
         sources = PageSource.pages(of: document)
         // A last page only when it has something to show (a closing </details> renders as nothing).
         if sources.count > 1, let last = sources.last, last.cell == nil,
-           !last.segments.contains(where: { !NarrativeRenderer(terminal: terminal).render($0.markdown).isEmpty }) {
+           !last.segments.contains(where: { Self.hasText($0.markdown, terminal) }) {
             sources.removeLast()
         }
     }
@@ -166,12 +166,19 @@ final class Pages: PlayerLayout {
 
     func hasAnswers(page i: Int) -> Bool { sources[i].hasHidden }
 
+    func cellIsAnswer(page i: Int) -> Bool { sources[i].cell != nil && sources[i].cellHidden }
+
     func isShown(page i: Int, answersShown: Bool) -> Bool {
         if answersShown { return true }
         let s = sources[i]
         if s.opensAnswers { return true }
         if s.cell != nil && !s.cellHidden { return true }
-        return s.segments.contains { !$0.hidden && !NarrativeRenderer(terminal: terminal).render($0.markdown).isEmpty }
+        return s.segments.contains { !$0.hidden && Self.hasText($0.markdown, terminal) }
+    }
+
+    /// Whether narrative renders as anything but blank lines (`</details>` alone does not).
+    static func hasText(_ markdown: String, _ terminal: TerminalIO) -> Bool {
+        !NarrativeRenderer(terminal: terminal).render(markdown).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
     /// Runs the cells up to page `i`. Only the cell of the page about to be shown may step
@@ -229,7 +236,7 @@ final class Pages: PlayerLayout {
         for seg in s.segments {
             if seg.hidden && !answersShown { addPlaceholder(); continue }
             let r = renderer.render(seg.markdown)
-            if r.isEmpty { continue }
+            if r.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
             if !out.isEmpty { out += "\n" }
             out += r
         }
@@ -325,9 +332,9 @@ final class Pages: PlayerLayout {
         let result = i < results.count ? results[i] : nil
         if let expected = original.expected, !original.options.contains(.noCheck), let result,
            LessonRunner.normalize(expected) != LessonRunner.normalize(result.output) {
-            return "wrote cell \(original.number) to \(path); its output block differs: cnnlearn check --update \(path)"
+            return "wrote cell \(original.number) · its output block differs · cnnlearn check --update"
         }
-        return "wrote cell \(original.number) to \(path)"
+        return "wrote cell \(original.number) to \((path as NSString).lastPathComponent)"
     }
 }
 

@@ -11,6 +11,8 @@ protocol PlayerLayout {
     func isShown(page: Int, answersShown: Bool) -> Bool
     /// Whether the page holds anything hidden as an answer.
     func hasAnswers(page: Int) -> Bool
+    /// Whether the page's cell is itself an answer (hidden with the answers).
+    func cellIsAnswer(page: Int) -> Bool
     /// The page showing cell `number` (1-based), if there is one.
     func page(ofCell number: Int) -> Int?
     /// How many cells the lesson has.
@@ -147,7 +149,7 @@ struct PlayerState: Equatable {
                     : "no cell \(typed) · this lesson has cells 1-\(layout.cellCount)"
                 return .redraw
             }
-            if !layout.isShown(page: target, answersShown: answersShown) {
+            if !answersShown && (layout.cellIsAnswer(page: target) || !layout.isShown(page: target, answersShown: false)) {
                 answersShown = true
                 message = "cell \(n) is an answer: answers shown · a: hide them"
             }
