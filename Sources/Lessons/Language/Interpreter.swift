@@ -6,8 +6,8 @@ import Tensor
 /// Everything a cell prints goes to `output`; errors are thrown as `LessonError` with the file,
 /// line and column of the expression that failed. The interpreter never traps on user input.
 public final class Interpreter {
-    /// The lesson file, for error locations.
-    public let file: String
+    /// The lesson file, for error locations (the REPL names its own input here).
+    public var file: String
     /// The folder `load` and `save` paths are relative to.
     public let baseDirectory: String
     /// How values print; `decimals(n)` in a lesson changes it.
@@ -20,6 +20,9 @@ public final class Interpreter {
     public private(set) var output = ""
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
+    /// Asked before every statement and builtin call; true stops the cell with an error (the
+    /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
+    public var interruptRequested: () -> Bool = { false }
 
     public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter(),
                 figures: FigureCollector? = nil) {
@@ -45,6 +48,7 @@ public final class Interpreter {
     }
 
     func execute(_ s: Statement) throws(LessonError) {
+        if interruptRequested() { throw LessonError("interrupted", at: s.location) }
         switch s {
         case let .assign(name, e, loc):
             if Builtins.table[name] != nil {
@@ -112,6 +116,7 @@ public final class Interpreter {
         // grad needs its first argument unevaluated: it records it on a tape.
         if name == "grad" { return try gradient(args, at: loc) }
         let (builtin, call) = try bind(name, args, at: loc)
+        if interruptRequested() { throw LessonError("interrupted", at: loc) }
         return try builtin.run(call, self)
     }
 
