@@ -37,6 +37,11 @@ static inline int cnn_install_interrupt_handler(void) {
     memset(&action, 0, sizeof action);
     action.sa_handler = cnn_on_interrupt;
     sigemptyset(&action.sa_mask);
+    // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
     return sigaction(SIGINT, &action, NULL);
 }
 static inline int cnn_interrupt_pending(void) { return cnn_interrupt_flag != 0; }
