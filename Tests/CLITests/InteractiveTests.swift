@@ -51,6 +51,30 @@ import TestSupport
         #expect(try t.status() == 0)
     }
 
+    @Test func aWalkWaitsForEnterAndReplaysWhenComingBack() throws {
+        let t = try start(["lesson", "convolution"])
+        var at = try t.wait(for: "1/14")
+        t.type("g8\r")
+        at = try t.wait(for: "Enter: start the step-through", since: at)
+        #expect(t.text.contains("step runs an operation one window at a time"))
+        t.type("\r")
+        at = try t.wait(for: "window 1 of 9 · output [0,0]", since: at)
+        t.type("j2 1\r")
+        at = try t.wait(for: "window 8 of 9 · output [2,1]", since: at)
+        t.type("+")
+        at = try t.wait(for: "autoplay: 300 ms a window", since: at)
+        t.type("q")
+        at = try t.wait(for: "Out[8]:  4 3 4", since: at)
+        t.type("b\r")
+        at = try t.wait(for: "Enter: start the step-through", since: at)
+        t.type("\r")
+        at = try t.wait(for: "window 1 of 9 · output [0,0]", since: at)
+        t.type("q")
+        at = try t.wait(for: "8/14", since: at)
+        t.type("q")
+        #expect(try t.status() == 0)
+    }
+
     @Test func editACellRerunItAndWriteItBack() throws {
         let dir = NSTemporaryDirectory() + "cnnlearn-edit-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

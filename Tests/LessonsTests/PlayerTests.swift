@@ -17,6 +17,8 @@ struct FakeLayout: PlayerLayout {
     func hasAnswers(page: Int) -> Bool { answerOnly.contains(page) || answerCells.contains(page) }
     func cellIsAnswer(page: Int) -> Bool { answerCells.contains(page) }
     func page(ofCell number: Int) -> Int? { (1...heights.count).contains(number) ? number - 1 : nil }
+    var walks: Set<Int> = []
+    func awaitsWalk(page: Int) -> Bool { walks.contains(page) }
 }
 
 @Suite struct KeyDecoderTests {
@@ -151,6 +153,17 @@ struct FakeLayout: PlayerLayout {
         #expect(s.page == 2)
         for k in [PlayerKey.character("g"), .character("2"), .character("5"), .backspace, .enter] { _ = s.handle(k, in: tall) }
         #expect(s.page == 1)
+    }
+
+    @Test func enterStartsAWalkBeforeTurningThePage() {
+        var layout = FakeLayout(heights: [5, 5, 5])
+        layout.walks = [1]
+        var s = PlayerState(page: 1)
+        #expect(s.handle(.enter, in: layout) == .startWalk)
+        #expect(s.page == 1)
+        #expect(s.handle(.down, in: layout) == .none)  // scrolling still works while it waits
+        #expect(s.handle(.character("b"), in: layout) == .redraw)
+        #expect(s.page == 0)
     }
 
     @Test func answersAreSkippedUntilShown() {

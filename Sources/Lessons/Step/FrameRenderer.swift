@@ -114,7 +114,7 @@ struct FrameRenderer {
         out.append(terminal.dim(PlayerScreen.legend(autoplay
             ? [.init("autoplay", keep: true), .init("+/-: speed", keep: true), .init("any key stops", keep: true), .init("q: skip")]
             : [.init("Enter: next", keep: true), .init("b: back"), .init("a: autoplay"), .init("+/-: speed"),
-               .init("j: jump"), .init("q: skip to the result", keep: true)], width: width)))
+               .init("j: jump"), .init("q: skip", keep: true)], width: width)))
         return out
     }
 

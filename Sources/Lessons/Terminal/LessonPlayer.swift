@@ -71,12 +71,24 @@ struct PlayerSession {
         var draw = true
         while true {
             if draw {
-                pages.prepare(state.page, answersShown: state.answersShown)
+                // A page with a walk shows its explanation and code first; the cells before
+                // it run (quietly) so its code is ready to run.
+                if pages.awaitsWalk(page: state.page) {
+                    if state.page > 0 { pages.prepare(state.page - 1, answersShown: state.answersShown, quietly: true) }
+                } else {
+                    pages.prepare(state.page, answersShown: state.answersShown)
+                }
                 terminal.write("\u{1B}[H\u{1B}[2J" + screen().joined(separator: "\n"))
             }
             let key = KeyReader.readKey() ?? .endOfInput
-            switch state.handle(key, in: pages) {
+            let before = state.page
+            let effect = state.handle(key, in: pages)
+            if state.page > before { pages.arriving(at: state.page) }
+            switch effect {
             case .none: draw = false
+            case .startWalk:
+                pages.startWalk(page: state.page, answersShown: state.answersShown)
+                draw = true
             case .redraw: draw = true
             case .quit: return 0
             case .finish: return pages.failed ? 1 : 0
@@ -102,8 +114,9 @@ struct PlayerSession {
         }
         let body = pages.rows(page: state.page, answersShown: state.answersShown)
         let last = state.shownPage(after: state.page, in: pages) == nil
+        let walk = pages.awaitsWalk(page: state.page)
         var legend: [PlayerScreen.LegendItem] = [
-            .init(last ? "Enter: finish" : "Enter: next", keep: true),
+            .init(walk ? "Enter: start the step-through" : last ? "Enter: finish" : "Enter: next", keep: true),
             .init("?: keys", keep: true),
             .init("q: quit", keep: true),
         ]
@@ -181,15 +194,51 @@ final class Pages: PlayerLayout {
         !NarrativeRenderer(terminal: terminal).render(markdown).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
+    /// The walks (`step`) each page's cell went through on screen, to replay them.
+    private var walks: [Int: [StepTrace]] = [:]
+    /// Pages to replay the walk of when next started (armed by coming forward onto them).
+    private var replayArmed: Set<Int> = []
+
+    /// Whether the page's cell has a `step` in it.
+    func hasWalk(page i: Int) -> Bool {
+        guard let c = cell(onPage: i), let statements = try? Parser.parse(c.code, file: document.path, firstLine: c.codeLine) else { return false }
+        return statements.contains { if case .step = $0 { return true } else { return false } }
+    }
+
+    /// Whether the page waits for Enter before its walk: its explanation and code stay on the
+    /// screen until the learner starts the walk (and after coming back to it, to replay it).
+    func awaitsWalk(page i: Int) -> Bool {
+        terminal.interactive && hasWalk(page: i) && (i >= results.count || replayArmed.contains(i))
+    }
+
+    /// Coming forward onto a page whose walk was played arms it to play again.
+    func arriving(at i: Int) {
+        if i < results.count, walks[i] != nil { replayArmed.insert(i); cache[i] = nil }
+    }
+
+    /// Starts the page's walk: runs the cell (its first time) or replays the walks it showed.
+    func startWalk(page i: Int, answersShown: Bool) {
+        if i >= results.count {
+            prepare(i, answersShown: answersShown)
+            return
+        }
+        replayArmed.remove(i)
+        cache[i] = nil
+        let player = TerminalStepPlayer(terminal: terminal)
+        for trace in walks[i] ?? [] { _ = player.present(trace) }
+    }
+
     /// Runs the cells up to page `i`. Only the cell of the page about to be shown may step
     /// through its windows on screen; cells run on the way (after `g`, or hidden answers) print
     /// their steps as text, as a pipe would get them.
-    func prepare(_ i: Int, answersShown: Bool) {
+    func prepare(_ i: Int, answersShown: Bool, quietly: Bool = false) {
         while results.count <= i {
             let p = results.count
-            let onScreen = terminal.interactive && p == i && isShown(page: p, answersShown: answersShown)
+            let onScreen = !quietly && terminal.interactive && p == i && isShown(page: p, answersShown: answersShown)
                 && (answersShown || !sources[p].cellHidden)
-            runner.interpreter.stepPresenter = onScreen ? TerminalStepPlayer(terminal: terminal) : TraceStepPresenter()
+            let recorder = RecordingStepPresenter(onScreen ? TerminalStepPlayer(terminal: terminal) : TraceStepPresenter())
+            runner.interpreter.stepPresenter = recorder
+            defer { if onScreen, !recorder.traces.isEmpty { walks[p] = recorder.traces } }
             guard let cell = cell(onPage: p) else { results.append(nil); continue }
             if onScreen {
                 // Show the page while its cell runs (a long cell, or the start of a walk).
@@ -212,7 +261,7 @@ final class Pages: PlayerLayout {
     /// Page `i` folded into screen rows.
     func rows(page i: Int, answersShown: Bool) -> [String] {
         if let rows = cache[i]?[answersShown] { return rows }
-        let text = content(i, answersShown: answersShown, result: i < results.count ? results[i] : nil)
+        let text = content(i, answersShown: answersShown, result: i < results.count && !replayArmed.contains(i) ? results[i] : nil)
         var lines = text.components(separatedBy: "\n")
         while lines.last?.isEmpty == true { lines.removeLast() }
         let rows = lines.flatMap { PlayerScreen.fold($0, width: terminal.width) }
@@ -298,6 +347,8 @@ final class Pages: PlayerLayout {
         runner = LessonRunner(document: document)
         results = []
         cache = [:]
+        walks = [:]
+        replayArmed = []
         failed = false
     }
 

@@ -17,6 +17,8 @@ protocol PlayerLayout {
     func page(ofCell number: Int) -> Int?
     /// How many cells the lesson has.
     var cellCount: Int { get }
+    /// Whether the page waits for Enter to start (or replay) its cell's step-through.
+    func awaitsWalk(page: Int) -> Bool
 }
 
 /// What the caller does after a key.
@@ -33,6 +35,8 @@ enum PlayerEffect: Equatable {
     case edit
     /// Write the edited cell back to the lesson file.
     case write
+    /// Start (or replay) the step-through of the page's cell.
+    case startWalk
 }
 
 /// The lesson player's state as a value: page, scroll position, overlay and answers setting,
@@ -42,7 +46,9 @@ enum PlayerEffect: Equatable {
 /// The keys: Enter, space and Right go to the next page (Enter on the last one finishes);
 /// b, Backspace and Left go back; Up/Down scroll a row, PageUp/PageDown a screen, Home/End to
 /// the top and bottom of the page (none of them leaves the page or the lesson); `a` shows or
-/// hides exercise answers; `g` asks for a cell number and goes there; `?` shows the keys;
+/// hides exercise answers; on a page whose cell steps through windows, Enter first starts
+/// the step-through (its explanation stays on screen until then, and coming forward onto the
+/// page again replays it); `g` asks for a cell number and goes there; `?` shows the keys;
 /// `e` edits the cell and `w` writes it back; q or Ctrl-D leaves. Esc closes an overlay and
 /// otherwise only says how to leave; any other key does nothing.
 struct PlayerState: Equatable {
@@ -84,6 +90,7 @@ struct PlayerState: Equatable {
         let screen = max(1, layout.bodyHeight - 1)
         switch key {
         case .enter, .space, .right, .character("n"):
+            if layout.awaitsWalk(page: page) { return .startWalk }
             guard let next = shownPage(after: page, in: layout) else {
                 if key == .enter { return .finish }
                 message = "last page · Enter: finish · q: quit"
