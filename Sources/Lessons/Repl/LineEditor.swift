@@ -112,6 +112,12 @@ final class LineEditor {
         var bytes: [UInt8] = []
         var want = 1
         while bytes.count < want {
+            // Ctrl-C may land while libedit is busy between reads rather than blocked in one:
+            // waiting in short polls that look at the flag means it is never missed.
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            if cnn_interrupt_pending() != 0 { errno = EINTR; return -1 }
+            let ready = poll(&fds, 1, 100)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             var b: UInt8 = 0
             let n = Glibc.read(STDIN_FILENO, &b, 1)
             if n < 0 {
