@@ -9,6 +9,12 @@ public struct CellResult: Sendable {
     /// The error the cell raised, if any.
     public var error: LessonError?
 
+    /// Whether the checker compares anything for this cell: an `error` cell is checked for its
+    /// error; another cell only when it has an output block and is not `no-check`.
+    public var isChecked: Bool {
+        cell.options.contains(.error) || (cell.expected != nil && !cell.options.contains(.noCheck))
+    }
+
     /// Whether the cell passed as a doc-test: no unexpected error, and output equal to its
     /// output block when it has one (and is not `no-check`).
     public var passed: Bool {
@@ -74,7 +80,10 @@ public final class LessonRunner {
         } catch {
             var out = interpreter.output
             if cell.options.contains(.error) {
-                out += "\(error.location.line):\(error.location.column): error: \(error.message)\n"
+                // The line within the cell (1 = its first line), so the expected message does
+                // not change when the lesson gains or loses lines above the cell.
+                let line = error.location.line - cell.codeLine + 1
+                out += "\(line):\(error.location.column): error: \(error.message)\n"
             }
             return CellResult(cell: cell, output: out, error: error)
         }
