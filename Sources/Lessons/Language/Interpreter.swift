@@ -20,6 +20,8 @@ public final class Interpreter {
     public private(set) var output = ""
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
+    /// How each binding was made, for `grad` to follow names back to `wrt`.
+    var history = BindingHistory()
     /// Asked before every statement and builtin call; true stops the cell with an error (the
     /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
     public var interruptRequested: () -> Bool = { false }
@@ -55,6 +57,7 @@ public final class Interpreter {
                 throw LessonError("'\(name)' is a builtin and cannot be rebound", at: loc, hint: "choose another name")
             }
             environment[name] = try evaluate(e)
+            history.bind(name, to: e)
         case .expression(let e):
             let v = try evaluate(e)
             if case .nothing = v { return }
