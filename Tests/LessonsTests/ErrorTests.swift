@@ -132,3 +132,13 @@ extension ErrorTests {
         #expect(at("maxpool([[1]], size: 5000)")?.2.contains("size must be at most 1024") == true)
     }
 }
+
+/// "Did you mean" only for likely typos: a short name two edits away is another word.
+@Suite struct SuggestionTests {
+    @Test(arguments: [("abs", nil), ("log", nil), ("help", nil), ("kernal", "kernel"), ("conv3d", "conv2d"),
+                      ("rleu", "relu"), ("maxpol", "maxpool"), ("strides", "stride")] as [(String, String?)])
+    func suggestions(word: String, expected: String?) {
+        let names = ["macs", "load", "relu", "kernel", "conv2d", "maxpool", "stride", "sum", "mean", "max"]
+        #expect(closest(word, among: names) == expected)
+    }
+}

@@ -185,28 +185,36 @@ public final class Interpreter {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo:
+/// one edit for words of up to four letters, two up to eight, three beyond (an edit is an
+/// insertion, deletion, substitution or swap of neighbours). Short words get one because two
+/// edits turn any short word into another (abs -> macs, log -> load, help -> relu).
 func closest(_ word: String, among candidates: [String]) -> String? {
     let w = Array(word)
     var best: (String, Int)?
     for c in candidates.sorted() {
+        let shorter = min(w.count, c.count)
+        let allowed = shorter <= 4 ? 1 : shorter <= 8 ? 2 : 3
         let d = editDistance(w, Array(c))
-        if d <= max(1, min(w.count, c.count) / 3 + 1), d < (best?.1 ?? Int.max) { best = (c, d) }
+        if d <= allowed, d < (best?.1 ?? Int.max) { best = (c, d) }
     }
     return best?.0
 }
 
-/// Levenshtein distance between two character arrays.
+/// Edit distance between two character arrays, counting a swap of neighbours as one edit
+/// (optimal string alignment: `rleu` is one edit from `relu`).
 func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
         for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
         }
-        prev = cur
     }
-    return prev[b.count]
+    return d[a.count][b.count]
 }
