@@ -46,7 +46,6 @@ static inline int cnn_install_interrupt_handler(void) {
 }
 static inline int cnn_interrupt_pending(void) { return cnn_interrupt_flag != 0; }
 static inline void cnn_interrupt_clear(void) { cnn_interrupt_flag = 0; }
-static inline void cnn_interrupt_raise(void) { cnn_interrupt_flag = 1; }
 
 // The standard streams, which Swift 6 will not read as shared mutable globals.
 static inline FILE *cnn_stdin(void) { return stdin; }

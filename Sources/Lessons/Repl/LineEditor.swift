@@ -46,6 +46,14 @@ final class LineEditor {
             return LineEditor.complete(el)
         }
         cnn_el_bind(e, "^I", "cnn-complete")
+        // Ctrl-C ends the line as Enter would, marked cancelled; the reader turns the signal
+        // into this key, so libedit finishes the line its ordinary way and keeps the terminal
+        // in order (returning an error from the reader leaves it in cooked mode).
+        cnn_el_add_function(e, "cnn-cancel", "cancel the line") { _, _ in
+            LineEditor.cancelled = true
+            return UInt8(CC_NEWLINE)
+        }
+        cnn_el_bind(e, "^C", "cnn-cancel")
         cnn_install_interrupt_handler()
         if let historyFile, let data = FileManager.default.contents(atPath: historyFile),
            let text = String(validating: data, as: UTF8.self) {
@@ -72,24 +80,19 @@ final class LineEditor {
         free(Self.promptText)
         Self.promptText = strdup(prompt)
         cnn_interrupt_clear()
+        Self.cancelled = false
         var count: Int32 = 0
         let line = el_gets(editLine, &count)
-        if count < 0 || cnn_interrupt_pending() != 0 {
-            cnn_interrupt_clear()
-            return count < 0 && errno != EINTR && !interruptedByKey ? .endOfInput : .interrupted
-        }
+        cnn_interrupt_clear()
+        if Self.cancelled { return .interrupted }
         guard let line, count > 0 else { return .endOfInput }
         var text = String(cString: line)
         if text.hasSuffix("\n") { text.removeLast() }
         return .line(text)
     }
 
-    /// Set by `readCharacter` when Ctrl-C came as a byte rather than a signal.
-    private var interruptedByKey: Bool {
-        defer { LineEditor.keyInterrupt = false }
-        return LineEditor.keyInterrupt
-    }
-    nonisolated(unsafe) private static var keyInterrupt = false
+    /// Set by the Ctrl-C key function: the line just read was cancelled.
+    nonisolated(unsafe) static var cancelled = false
 
     /// Adds a typed line to the history (blank lines are not kept).
     func remember(_ line: String) {
@@ -107,34 +110,31 @@ final class LineEditor {
     }
 
     /// libedit's character reader: one UTF-8 character from stdin into `out`. Returns 1 for a
-    /// character, 0 at the end of input, -1 (errno EINTR) when Ctrl-C cancels the line.
+    /// character (Ctrl-C, signal or byte, as the character 3), 0 at the end of input, -1 on a
+    /// read error.
     static func readCharacter(_ out: UnsafeMutablePointer<wchar_t>?) -> Int32 {
         var bytes: [UInt8] = []
         var want = 1
         while bytes.count < want {
-            // Ctrl-C may land while libedit is busy between reads rather than blocked in one:
-            // waiting in short polls that look at the flag means it is never missed.
+            // Ctrl-C arrives as SIGINT (the terminal keeps ISIG on) and may land while libedit
+            // is busy between reads rather than blocked in one: waiting in short polls that
+            // look at the flag means it is never missed. It is handed on as the Ctrl-C key.
             var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            if cnn_interrupt_pending() != 0 { errno = EINTR; return -1 }
+            if cnn_interrupt_pending() != 0 {
+                cnn_interrupt_clear()
+                out?.pointee = 3
+                return 1
+            }
             let ready = poll(&fds, 1, 100)
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             var b: UInt8 = 0
             let n = Glibc.read(STDIN_FILENO, &b, 1)
             if n < 0 {
-                if errno == EINTR {
-                    if cnn_interrupt_pending() != 0 { return -1 }
-                    continue
-                }
+                if errno == EINTR { continue }
                 return -1
             }
             if n == 0 { return 0 }
             if bytes.isEmpty {
-                if b == 3 {  // Ctrl-C passed through as a key
-                    keyInterrupt = true
-                    cnn_interrupt_raise()
-                    errno = EINTR
-                    return -1
-                }
                 want = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
             }
             bytes.append(b)

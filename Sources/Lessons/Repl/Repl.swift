@@ -49,6 +49,7 @@ public enum Repl {
                 return 0
             case .interrupted:
                 // The line (and any lines of an unfinished entry) is dropped; a new prompt follows.
+                // libedit leaves the cursor after the cancelled text: mark it and start a new line.
                 out.write(Data("^C\n".utf8))
                 entry = ReplInput.Entry()
             case .line(let line):
