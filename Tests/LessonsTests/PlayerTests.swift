@@ -343,3 +343,25 @@ struct FakeLayout: PlayerLayout {
         #expect(end.handle(.space, positions: positions, planes: planes) == .done)
     }
 }
+
+@Suite struct LabelledOutputTests {
+    func result(_ code: String) throws -> CellResult {
+        let doc = try LessonDocument(text: "# T\n\n```cnn\n\(code)\n```\n", path: "01-t.md")
+        return LessonRunner(document: doc).run(doc.cells[0])
+    }
+
+    @Test func severalValuesAreLabelledWithTheirLines() throws {
+        let r = try result("x = [[1, 2], [3, 4]]\nshape(x)\nprint(\"sum:\", sum(x))\nx * 2")
+        let mark = CellView.labelMark
+        #expect(CellView.labelled(r) == "\(mark)# shape(x)\n2x2\nsum: 10\n\(mark)# x * 2\n2 4\n6 8\n")
+        // The checker still sees the plain output.
+        #expect(r.output == "2x2\nsum: 10\n2 4\n6 8\n")
+        let shown = CellView(terminal: TerminalIO(interactive: false, color: false, width: 80)).output(r, document: try LessonDocument(text: "# T\n", path: "01-t.md"))
+        #expect(shown.hasPrefix("Out[1]:  # shape(x)\n         2x2\n"))
+    }
+
+    @Test func oneValueIsNotLabelled() throws {
+        let r = try result("x = 3\nx * 2")
+        #expect(CellView.labelled(r) == "6\n")
+    }
+}

@@ -8,6 +8,8 @@ public struct CellResult: Sendable {
     public var output: String
     /// The error the cell raised, if any.
     public var error: LessonError?
+    /// The output in pieces by statement (see `Interpreter.printed`).
+    public var printed: [PrintedPiece] = []
 
     /// Whether the checker compares anything for this cell: an `error` cell is checked for its
     /// error; another cell only when it has an output block and is not `no-check`.
@@ -76,7 +78,7 @@ public final class LessonRunner {
     public func run(_ cell: Cell) -> CellResult {
         do {
             let out = try interpreter.run(cell: cell.code, firstLine: cell.codeLine)
-            return CellResult(cell: cell, output: out, error: nil)
+            return CellResult(cell: cell, output: out, error: nil, printed: interpreter.printed)
         } catch {
             var out = interpreter.output
             if cell.options.contains(.error) {
@@ -85,7 +87,7 @@ public final class LessonRunner {
                 let line = error.location.line - cell.codeLine + 1
                 out += "\(line):\(error.location.column): error: \(error.message)\n"
             }
-            return CellResult(cell: cell, output: out, error: error)
+            return CellResult(cell: cell, output: out, error: error, printed: interpreter.printed)
         }
     }
 

@@ -18,6 +18,11 @@ public final class Interpreter {
     public var figures: FigureCollector?
     /// The text printed so far by the current cell.
     public private(set) var output = ""
+    /// The same text in pieces, each with the file line of the statement that printed it and
+    /// whether it is a statement's value (rather than `print` or a step trace), so a player can
+    /// label the values of a cell that shows several.
+    public private(set) var printed: [PrintedPiece] = []
+    private var statementLine = 0
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
     /// How each binding was made, for `grad` to follow names back to `wrt`.
@@ -38,19 +43,22 @@ public final class Interpreter {
     @discardableResult
     public func run(cell source: String, firstLine: Int) throws(LessonError) -> String {
         output = ""
+        printed = []
         let statements = try Parser.parse(source, file: file, firstLine: firstLine)
         for s in statements { try execute(s) }
         return output
     }
 
     /// Appends a line to the cell's output.
-    func emit(_ text: String) {
-        output += text
-        if !text.hasSuffix("\n") { output += "\n" }
+    func emit(_ text: String, value: Bool = false) {
+        let piece = text.hasSuffix("\n") ? text : text + "\n"
+        output += piece
+        printed.append(PrintedPiece(line: statementLine, text: piece, isValue: value))
     }
 
     func execute(_ s: Statement) throws(LessonError) {
         if interruptRequested() { throw LessonError("interrupted", at: s.location) }
+        statementLine = s.location.line
         switch s {
         case let .assign(name, e, loc):
             if Builtins.table[name] != nil {
@@ -61,10 +69,10 @@ public final class Interpreter {
         case .expression(let e):
             let v = try evaluate(e)
             if case .nothing = v { return }
-            emit(formatter.format(v))
+            emit(formatter.format(v), value: true)
         case let .step(e, loc):
             let v = try step(e, at: loc)
-            emit(formatter.format(v))
+            emit(formatter.format(v), value: true)
         }
     }
 
@@ -183,6 +191,15 @@ public final class Interpreter {
         }
         return LessonError("unknown name '\(n)'", at: loc, hint: "assign it first: \(n) = ...")
     }
+}
+
+/// A piece of a cell's output: what one statement printed.
+public struct PrintedPiece: Sendable, Equatable {
+    /// The file line of the statement.
+    public var line: Int
+    public var text: String
+    /// A statement's value (`x * 2` on a line of its own), not `print` or a step's trace.
+    public var isValue: Bool
 }
 
 /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo:

@@ -419,11 +419,12 @@ struct CellView {
 
     func output(_ r: CellResult, document: LessonDocument) -> String {
         var out = ""
-        let printed = LessonRunner.normalize(r.output)
+        let printed = LessonRunner.normalize(Self.labelled(r))
         if !printed.isEmpty {
             for (i, l) in printed.components(separatedBy: "\n").enumerated() {
                 let label = i == 0 ? "Out[\(r.cell.number)]:" : ""
-                out += l.isEmpty && label.isEmpty ? "\n" : terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + l + "\n"
+                let line = l.hasPrefix(Self.labelMark) ? terminal.dim(String(l.dropFirst(Self.labelMark.count))) : l
+                out += l.isEmpty && label.isEmpty ? "\n" : terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + line + "\n"
             }
         }
         if let e = r.error, !r.cell.options.contains(.error) {
@@ -439,6 +440,31 @@ struct CellView {
             for id in Self.figureIDs(in: r.cell.code) {
                 out += terminal.dim("figure → docs/figures/\(id).png") + "\n"
             }
+        }
+        return out
+    }
+
+    /// Marks a label line inside `labelled` output, to be drawn dim (never in lesson text).
+    static let labelMark = "\u{0}label:"
+
+    /// The output with each value under the source line that printed it (`# shape(v)`, the
+    /// way a debugger lists watches) when the cell shows more than one value; otherwise as
+    /// printed. Only the player shows labels (on screen and in its piped transcript); the
+    /// checker compares the plain output, so output blocks stay as they are.
+    static func labelled(_ r: CellResult) -> String {
+        let valueLines = Set(r.printed.filter(\.isValue).map(\.line))
+        guard valueLines.count > 1, r.printed.map(\.text).joined() == r.output else { return r.output }
+        let code = r.cell.code.components(separatedBy: "\n")
+        var out = ""
+        var last: Int?
+        for p in r.printed {
+            if p.isValue, p.line != last {
+                let i = p.line - r.cell.codeLine
+                let source = i >= 0 && i < code.count ? code[i].trimmingCharacters(in: .whitespaces) : "line \(p.line)"
+                out += labelMark + "# " + source + "\n"
+            }
+            last = p.line
+            out += p.text
         }
         return out
     }
