@@ -138,3 +138,33 @@ import Testing
         #expect(failure("assert_close([1.0], [2.0], 0.1)")?.message.contains("[0]") == true)
     }
 }
+
+/// abs, sqrt, exp, log, round, clip, min and argmin: exact Ints where the answer is one, and
+/// an error (never a NaN) where there is no answer.
+@Suite struct MathBuiltinTests {
+    @Test(arguments: [
+        ("abs([[-3, 2], [5, -7]])", "3 2\n5 7"),
+        ("abs(-2.5)", "2.5000"),
+        ("min([[-3, 2], [5, -7]])", "-7"),
+        ("min([[-3, 2], [5, -7]], axis: 0)", "[-3, -7]"),
+        ("min([[1.5, -2.0], [0.5, 3.0]], axis: 1)", "[-2.0000, 0.5000]"),
+        ("argmin([[-3, 2], [5, -7]])", "3"),
+        ("argmin([4, 1, 1])", "1"),
+        ("clip([[-3, 2], [5, -7]], -2, 3)", "-2  2\n 3 -2"),
+        ("clip([0.5, 2.0], 0, 1)", "[0.5000, 1.0000]"),
+        ("round([0.5, 1.5, -2.5, 2.4])", "[0, 2, -2, 2]"),
+        ("sqrt([4.0, 9])", "[2.0000, 3.0000]"),
+        ("exp(0)", "1.0000"),
+        ("log([1.0])", "[0.0000]"),
+    ])
+    func values(code: String, expected: String) {
+        #expect(output(code) == expected)
+    }
+
+    @Test func noAnswerIsAnError() {
+        #expect(failure("log([1.0, 0.0])")?.message == "log: 0.0 is not above 0 at [1]")
+        #expect(failure("sqrt(-1)")?.message == "sqrt: -1.0 is negative")
+        #expect(failure("clip([1], 3, 2)")?.message == "clip: low (3) is above high (2)")
+        #expect(failure("min(zeros([0]))") != nil)
+    }
+}

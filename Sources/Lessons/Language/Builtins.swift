@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// One builtin function of the cell language.
@@ -57,6 +58,19 @@ enum Builtins {
         add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
         add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
         add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
+        // Element-wise maths and the smallest value (Builtins+Math.swift).
+        add("abs", "abs(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.abs(a) }
+        add("sqrt", "sqrt(x)", 1...1) { a, _ throws(LessonError) in
+            try MathBuiltins.float(a, { $0.squareRoot() }, domain: { $0 < 0 ? "\($0) is negative" : nil })
+        }
+        add("exp", "exp(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.float(a, { Foundation.exp($0) }) }
+        add("log", "log(x)", 1...1) { a, _ throws(LessonError) in
+            try MathBuiltins.float(a, { Foundation.log($0) }, domain: { $0 <= 0 ? "\($0) is not above 0" : nil })
+        }
+        add("round", "round(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.round(a) }
+        add("clip", "clip(x, low, high)", 3...3) { a, _ throws(LessonError) in try MathBuiltins.clip(a) }
+        add("min", "min(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: false) }
+        add("argmin", "argmin(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: true) }
         // Data augmentation (Keras ImageDataGenerator's transforms).
         add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.
