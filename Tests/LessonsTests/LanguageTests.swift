@@ -168,3 +168,16 @@ import Testing
         #expect(failure("min(zeros([0]))") != nil)
     }
 }
+
+@Suite struct SaveVolumeTests {
+    @Test func fourChannelsSayTheyAreRGBA() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-save-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        let r = runCell("v = random([4, 4, 4], seed: 1)\nsave(v, \"vol.png\")\nsave(v[:, :, 0], \"one.png\")", in: it)
+        #expect(r.error == nil)
+        #expect(r.output == "save: wrote vol.png as RGBA, channel 3 as transparency (a volume of 4 feature maps may look blank; one map: save(x[:, :, 0], \"vol.png\"))\n")
+        #expect(FileManager.default.fileExists(atPath: dir + "/vol.png"))
+    }
+}

@@ -61,6 +61,12 @@ enum Files {
         let (p, loc, kind) = try path(a, 1, it, saving: true)
         if kind == .png {
             try savePNG(x, xLoc, to: p, loc)
+            // Four channels are written as RGBA, the fourth as transparency: right for a
+            // loaded RGBA picture, but a feature volume of four maps then looks blank.
+            if x.shape.count == 3, x.shape[2] == 4 {
+                let name = (p as NSString).lastPathComponent
+                it.emit("save: wrote \(name) as RGBA, channel 3 as transparency (a volume of 4 feature maps may look blank; one map: save(x[:, :, 0], \"\(name)\"))")
+            }
             return .nothing
         }
         let array: NPYArray
