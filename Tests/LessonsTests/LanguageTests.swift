@@ -182,3 +182,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/vol.png"))
     }
 }
+
+@Suite struct PictureBuiltinTests {
+    @Test func upscaleNormalizeAndHelp() {
+        #expect(output("upscale([[1, 2], [3, 4]], 2)") == "1 1 2 2\n1 1 2 2\n3 3 4 4\n3 3 4 4")
+        #expect(output("shape(upscale(zeros([2, 3, 4]), 3))") == "6x9x4")
+        #expect(output("normalize([[1, 2], [3, 4]])") == "0.0000 0.3333\n0.6667 1.0000")
+        #expect(output("normalize(ones([2]))") == "[0.0000, 0.0000]")
+        #expect(output("help(upscale)") == "upscale(x, n)\n  every value of a map HxW(xC) repeated into an n x n block, so a small map is visible")
+        #expect(output("help(\"abs\")").hasPrefix("abs(x)\n"))
+        #expect(failure("help(convd)")?.hint == "did you mean 'conv2d'?")
+        #expect(failure("upscale([[1]], 0)")?.message == "upscale: the scale must be at least 1, got 0")
+    }
+
+    @Test func saveScalesAPNG() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-scale-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        let r = runCell("save([[0, 255], [255, 0]], \"m.png\", scale: 8)\nshape(load(\"m.png\"))", in: it)
+        #expect(r.error == nil)
+        #expect(r.output == "16x16x1\n")
+        #expect(runCell("save([[1]], \"m.npy\", scale: 2)", in: it).error?.message == "save: scale: is for PNG images, not .npy arrays")
+    }
+}

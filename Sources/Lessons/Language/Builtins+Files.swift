@@ -57,8 +57,16 @@ enum Files {
     }
 
     static func save(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
-        let (x, xLoc) = try a.numeric(0, "x")
+        let (given, xLoc) = try a.numeric(0, "x")
         let (p, loc, kind) = try path(a, 1, it, saving: true)
+        var x = given
+        if let (f, fLoc) = a.labelled["scale"] {
+            guard kind == .png else { throw LessonError("save: scale: is for PNG images, not .npy arrays", at: fLoc) }
+            guard let n = Numeric(try PictureBuiltins.upscale(x, xLoc, factor: try a.int(f, "scale", fLoc), fLoc, function: "save")) else {
+                throw LessonError("save: cannot scale x", at: fLoc)
+            }
+            x = n
+        }
         if kind == .png {
             try savePNG(x, xLoc, to: p, loc)
             // Four channels are written as RGBA, the fourth as transparency: right for a

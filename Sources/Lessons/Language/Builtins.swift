@@ -71,11 +71,18 @@ enum Builtins {
         add("clip", "clip(x, low, high)", 3...3) { a, _ throws(LessonError) in try MathBuiltins.clip(a) }
         add("min", "min(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: false) }
         add("argmin", "argmin(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: true) }
+        add("normalize", "normalize(x)", 1...1) { a, _ throws(LessonError) in try PictureBuiltins.normalize(a) }
+        add("upscale", "upscale(x, n)", 2...2) { a, _ throws(LessonError) in try PictureBuiltins.upscale(a) }
+        // Evaluated by Interpreter.help, which takes the name unevaluated; the entry gives
+        // it a signature and a place in the table.
+        add("help", "help(NAME)", 1...1) { a, _ throws(LessonError) in
+            throw LessonError("help must be called directly, as help(NAME)", at: a.location)
+        }
         // Data augmentation (Keras ImageDataGenerator's transforms).
         add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.
         add("load", "load(\"file.npy\" or \"image.png\" or \"photo.jpg\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
-        add("save", "save(x, \"file.npy\" or \"image.png\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }
+        add("save", "save(x, \"file.npy\" or \"image.png\", scale: n)", 2...2, ["scale"]) { a, it throws(LessonError) in try Files.save(a, it) }
         add("assert_equal", "assert_equal(a, b)", 2...2) { a, _ throws(LessonError) in try Assertions.equal(a) }
         add("assert_close", "assert_close(a, b, tol)", 3...3) { a, _ throws(LessonError) in try Assertions.close(a) }
         add("print", "print(a, b, ...)", 0...64) { a, it throws(LessonError) in

@@ -126,6 +126,8 @@ public final class Interpreter {
     func call(_ name: String, _ args: [Argument], at loc: SourceLocation) throws(LessonError) -> Value {
         // grad needs its first argument unevaluated: it records it on a tape.
         if name == "grad" { return try gradient(args, at: loc) }
+        // help names a builtin without calling it (Builtins+Picture.swift).
+        if name == "help" { return try help(args, at: loc) }
         let (builtin, call) = try bind(name, args, at: loc)
         if interruptRequested() { throw LessonError("interrupted", at: loc) }
         return try builtin.run(call, self)
