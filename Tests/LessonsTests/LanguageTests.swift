@@ -206,3 +206,20 @@ import Testing
         #expect(runCell("save([[1]], \"m.npy\", scale: 2)", in: it).error?.message == "save: scale: is for PNG images, not .npy arrays")
     }
 }
+
+@Suite struct PowerTests {
+    @Test(arguments: [("2 ** 10", "1024"), ("[1, 2, 3] ** 2", "[1, 4, 9]"), ("-2 ** 2", "-4"), ("2 ** -1", "0.5000"),
+                      ("2 ** 3 ** 2", "512"), ("[4.0, 9.0] ** 0.5", "[2.0000, 3.0000]"), ("3 * 2 ** 2", "12")])
+    func values(code: String, expected: String) {
+        #expect(output(code) == expected)
+    }
+
+    @Test func errorsAndGradient() {
+        #expect(failure("10 ** 30")?.message == "integer overflow: 10 ** 30 does not fit in an Int")
+        #expect(failure("(-8.0) ** 0.5")?.message == "-8.0 ** 0.5 is not a number (a negative base needs a whole exponent)")
+        #expect(failure("[1, 2] ** [1, 2]")?.message == "'**' needs a number as the exponent, got a tensor of shape 2")
+        // d/dx sum(x^3) = 3x^2, as the tape's products give it.
+        #expect(output("x = [1.0, 2.0, 3.0]\ngrad(sum(x ** 3), x)") == "[3.0000, 12.0000, 27.0000]")
+        #expect(failure("x = [1.0]\ngrad(sum(x ** 0.5), x)")?.message == "grad follows '**' only to a whole constant power from 1 to 16")
+    }
+}

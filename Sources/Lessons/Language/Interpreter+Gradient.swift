@@ -95,6 +95,17 @@ extension Interpreter {
         case let .negate(x, loc):
             let v = try record(x, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
             return try engine(at: loc) { () throws(TensorError) in try tape.subtract(tape.constant(Tensor(scalar: 0)), v) }
+        case let .binary("**", a, b, loc):
+            // x ** n for a whole constant n as n products, so the tape's own multiply gives
+            // the gradient (n x^(n-1)); other exponents are refused, not guessed.
+            guard !mentions(b, wrt, scope: scope), case .int(let n) = try evaluate(b), (1...16).contains(n) else {
+                throw LessonError("grad follows '**' only to a whole constant power from 1 to 16", at: loc,
+                                  hint: "write the product out, or use exp and log outside grad")
+            }
+            let base = try record(a, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
+            var product = base
+            for _ in 1..<n { product = try engine(at: loc) { () throws(TensorError) in try tape.multiply(product, base) } }
+            return product
         case let .binary(op, a, b, loc):
             let p = try record(a, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
             let q = try record(b, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
