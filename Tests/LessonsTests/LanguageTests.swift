@@ -223,3 +223,20 @@ import Testing
         #expect(failure("x = [1.0]\ngrad(sum(x ** 0.5), x)")?.message == "grad follows '**' only to a whole constant power from 1 to 16")
     }
 }
+
+@Suite struct SeveralAxesTests {
+    static let v = "v = reshape([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2])\n"
+
+    @Test(arguments: [("sum(v, axis: [0, 1])", "[36, 42]"), ("mean(v, axis: [0, 1])", "[6.0000, 7.0000]"),
+                      ("max(v, axis: [0, 2])", "[8, 10, 12]"), ("min(v, axis: [1, -1])", "[1, 7]"),
+                      ("sum(v, axis: [0, 1, 2])", "78")])
+    func reductions(code: String, expected: String) {
+        #expect(output(Self.v + code) == expected)
+    }
+
+    @Test func mistakes() {
+        #expect(failure(Self.v + "sum(v, axis: [0, 0])")?.message == "sum: axis 0 is given twice")
+        #expect(failure(Self.v + "sum(v, axis: [3])")?.message == "sum: axis 3 is out of range for a tensor of rank 3")
+        #expect(failure(Self.v + "argmax(v, axis: [0, 1])") != nil)
+    }
+}

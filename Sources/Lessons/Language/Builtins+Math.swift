@@ -68,6 +68,12 @@ enum MathBuiltins {
     /// overflows; the first position wins on ties, as for argmax.
     static func minimum(_ a: CallArguments, index: Bool) throws(LessonError) -> Value {
         let (x, _) = try a.numeric(0, "x")
+        if let axes = try Reductions.severalAxes(a, rank: x.shape.count) {
+            guard !index else {
+                throw LessonError("argmin takes one axis (an index along several axes is not one number)", at: a.location)
+            }
+            return try Reductions.overAxes(axes, x, a) { (v, axisArgs) throws(LessonError) in try minimum(axisArgs(v), index: false) }
+        }
         let axis: Int? = try a.labelled("axis", default: nil) { (v, w, l) throws(LessonError) -> Int? in try a.int(v, w, l) }
         return try engine(at: a.location) { () throws(TensorError) -> Value in
             switch x {
