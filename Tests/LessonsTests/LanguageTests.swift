@@ -240,3 +240,21 @@ import Testing
         #expect(failure(Self.v + "argmax(v, axis: [0, 1])") != nil)
     }
 }
+
+@Suite struct CombineTests {
+    static let ab = "a = [[1, 2], [3, 4]]\nb = [[5, 6]]\n"
+
+    @Test(arguments: [("concat(a, b)", "1 2\n3 4\n5 6"), ("concat(a, a * 1.5, axis: 1)", "1.0000 2.0000 1.5000 3.0000\n3.0000 4.0000 4.5000 6.0000"),
+                      ("shape(stack(a, a, axis: 2))", "2x2x2"), ("shape(stack(b, b))", "2x1x2"),
+                      ("grid(a, a * 2)", "1 2 0 2 4\n3 4 0 6 8"), ("grid(stack(a, a * 10, axis: 2), gap: 0)", " 1  2 10 20\n 3  4 30 40"),
+                      ("shape(grid(zeros([4, 4, 3]), ones([4, 4, 3])))", "4x9x3")])
+    func combines(code: String, expected: String) {
+        #expect(output(Self.ab + code) == expected)
+    }
+
+    @Test func shapesMustFit() {
+        #expect(failure(Self.ab + "stack(a, b)")?.message == "stack: argument 1 has shape 2x2 but argument 2 has 1x2")
+        #expect(failure(Self.ab + "grid(a, b)")?.message == "grid: map 1 is 2x2 but map 2 is 1x2")
+        #expect(failure(Self.ab + "concat(a, b, axis: 1)") != nil)
+    }
+}

@@ -71,6 +71,9 @@ enum Builtins {
         add("clip", "clip(x, low, high)", 3...3) { a, _ throws(LessonError) in try MathBuiltins.clip(a) }
         add("min", "min(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: false) }
         add("argmin", "argmin(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: true) }
+        add("concat", "concat(a, b, ..., axis: n)", 1...64, ["axis"]) { a, _ throws(LessonError) in try CombineBuiltins.concat(a) }
+        add("stack", "stack(a, b, ..., axis: n)", 1...64, ["axis"]) { a, _ throws(LessonError) in try CombineBuiltins.stack(a) }
+        add("grid", "grid(m1, m2, ..., gap: 1) or grid(volume)", 1...64, ["gap"]) { a, _ throws(LessonError) in try CombineBuiltins.grid(a) }
         add("normalize", "normalize(x)", 1...1) { a, _ throws(LessonError) in try PictureBuiltins.normalize(a) }
         add("upscale", "upscale(x, n)", 2...2) { a, _ throws(LessonError) in try PictureBuiltins.upscale(a) }
         // Evaluated by Interpreter.help, which takes the name unevaluated; the entry gives
