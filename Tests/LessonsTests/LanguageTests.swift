@@ -178,7 +178,7 @@ import Testing
         let it = Interpreter(file: "t.md", baseDirectory: dir)
         let r = runCell("v = random([4, 4, 4], seed: 1)\nsave(v, \"vol.png\")\nsave(v[:, :, 0], \"one.png\")", in: it)
         #expect(r.error == nil)
-        #expect(r.output == "save: wrote vol.png as RGBA, channel 3 as transparency (a volume of 4 feature maps may look blank; one map: save(x[:, :, 0], \"vol.png\"))\n")
+        #expect(r.output == "save: wrote vol.png as RGBA, channel 3 as transparency; 4 feature maps may look blank: save(x[:, :, 0], \"vol.png\") saves one, save(normalize(grid(x)), \"vol.png\") all four\n")
         #expect(FileManager.default.fileExists(atPath: dir + "/vol.png"))
     }
 }

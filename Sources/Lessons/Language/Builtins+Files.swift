@@ -73,7 +73,7 @@ enum Files {
             // loaded RGBA picture, but a feature volume of four maps then looks blank.
             if x.shape.count == 3, x.shape[2] == 4 {
                 let name = (p as NSString).lastPathComponent
-                it.emit("save: wrote \(name) as RGBA, channel 3 as transparency (a volume of 4 feature maps may look blank; one map: save(x[:, :, 0], \"\(name)\"))")
+                it.emit("save: wrote \(name) as RGBA, channel 3 as transparency; 4 feature maps may look blank: save(x[:, :, 0], \"\(name)\") saves one, save(normalize(grid(x)), \"\(name)\") all four")
             }
             return .nothing
         }
