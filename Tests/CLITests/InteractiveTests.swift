@@ -122,8 +122,8 @@ import TestSupport
         t.type("conv2d(x, k)\r")
         at = try t.wait(for: "2 3 4", since: at)
         // Tab completes a builtin; a bracket left open continues the entry.
-        t.type("y = con\t")
-        at = try t.wait(for: "v2d", since: at)
+        t.type("y = conv\t")
+        at = try t.wait(for: "2d", since: at)
         t.type("(x,\r")
         at = try t.wait(for: "...  ", since: at)
         t.type("k)\r")
