@@ -4,6 +4,11 @@
 // Lessons -> CLibEdit (the REPL's line editor).
 import PackageDescription
 
+/// The engine is compiled with optimization in debug builds too: the tests and the lesson
+/// checker (`make test`) train small networks on the engine's plain loops, which run 20-50
+/// times slower unoptimized. (Assertions and `@testable import` still work.)
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "cnnlearn",
     products: [
@@ -29,13 +34,15 @@ let package = Package(
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["CDNNL"]),
-        .target(name: "NN", dependencies: ["Tensor", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
+        .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "CLibEdit", .product(name: "Ink", package: "Ink")]),
+        // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
+        .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
-            "Lessons", "Figures", "NN", "Imaging", "Tensor",
+            "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,6 +52,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

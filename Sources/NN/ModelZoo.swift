@@ -20,7 +20,10 @@ public enum ModelZoo {
     ///
     /// Layer names are the notebook's own (conv_1, maxpool_1, ..., dense_1, dense_2, output);
     /// Flatten and Dropout keep Keras' automatic names. On 150x150x3 it has 5,681,345 parameters.
-    public static func tutorial(input: [Int] = [150, 150, 3]) throws(NNError) -> Sequential {
+    /// With `classes` > 2 the head is Dense(classes) producing logits (softmax is part of the
+    /// categorical loss, `Loss.categoricalCrossEntropyFromLogits`), instead of Dense(1, sigmoid).
+    public static func tutorial(input: [Int] = [150, 150, 3], classes: Int = 2) throws(NNError) -> Sequential {
+        guard classes >= 2 else { throw .invalidModel("a classifier needs at least 2 classes, got \(classes)") }
         var layers: [any Layer] = []
         for (i, f) in [32, 64, 128, 128].enumerated() {
             layers.append(Conv2D(f, kernelSize: (3, 3), padding: .same, activation: .relu, name: "conv_\(i + 1)"))
@@ -29,7 +32,7 @@ public enum ModelZoo {
         layers += [Flatten(), Dropout(0.5),
                    Dense(512, activation: .relu, name: "dense_1"),
                    Dense(256, activation: .relu, name: "dense_2"),
-                   Dense(1, activation: .sigmoid, name: "output")]
+                   classes == 2 ? Dense(1, activation: .sigmoid, name: "output") : Dense(classes, name: "output")]
         return try Sequential(name: "tutorial", input: input, layers: layers)
     }
 

@@ -21,6 +21,9 @@ public struct Trainer<O: Optimizer> {
     /// Updates applied so far.
     public private(set) var steps = 0
 
+    /// Sets the update count of a resumed run (its Dropout masks are seeded by it).
+    mutating func restoreSteps(_ n: Int) { steps = n }
+
     public init(model: Sequential, weights: ModelWeights, optimizer: O, loss: Loss, seed: UInt64 = 0) throws(NNError) {
         try weights.check(against: model)
         self.model = model; self.weights = weights; self.optimizer = optimizer; self.loss = loss; self.seed = seed

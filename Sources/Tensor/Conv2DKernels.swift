@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Float convolution and pooling kernels: oneDNN (`OneDNN`) for work large enough to pay
 /// for a primitive, the plain reference loops below that (a lesson's 5x5 example, a 3x3 kernel
 /// on a 28x28 image in a cell), so that lessons start as fast as before and print what the
@@ -28,7 +30,7 @@ enum Conv2DKernels {
 
     static func usesOneDNN(_ n: Int, _ g: WindowGeometry, channels c: Int, filters f: Int, _ path: Path = .automatic) -> Bool {
         switch path {
-        case .automatic: return multiplyAdds(n, g, channels: c, filters: f) >= smallWork
+        case .automatic: return !Engine.portable && multiplyAdds(n, g, channels: c, filters: f) >= smallWork
         case .oneDNN: return true
         case .reference: return false
         }
@@ -40,7 +42,7 @@ enum Conv2DKernels {
                         relu: Bool = false, path: Path = .automatic) -> Tensor<Float> {
         let (n, c, f) = (x.shape[0], x.shape[3], k.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            let y = reference { () throws(TensorError) in try x.conv2dReference(k, bias: bias, g) }
+            let y = PlainConv.forward(x, k, bias: bias, g)
             return relu ? y.relu() : y
         }
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * g.outputWidth * f)
@@ -58,7 +60,7 @@ enum Conv2DKernels {
                               path: Path = .automatic) -> Tensor<Float> {
         let (n, c, f) = (dy.shape[0], k.shape[2], k.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            return reference { () throws(TensorError) in try dy.conv2dTransposeReference(k, g) }
+            return PlainConv.inputGradient(dy, k, g)
         }
         var dx = LargeArray.uninitializedFloats(n * g.inputHeight * g.inputWidth * c)
         let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
@@ -76,7 +78,7 @@ enum Conv2DKernels {
                                bias: Bool = false, path: Path = .automatic) -> (kernel: Tensor<Float>, bias: Tensor<Float>?) {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
         guard usesOneDNN(n, g, channels: c, filters: f, path) else {
-            let dk = reference { () throws(TensorError) in try x.conv2dKernelGradientReference(dy, g) }
+            let dk = PlainConv.kernelGradient(x, dy, g)
             return (dk, bias ? biasGradientReference(dy) : nil)
         }
         var dk = LargeArray.uninitializedFloats(g.kernelHeight * g.kernelWidth * c * f)
@@ -105,7 +107,7 @@ enum Conv2DKernels {
     /// Pooling of (N,H,W,C) through oneDNN when it is worth a primitive: at least `smallWork`
     /// input cells times window cells.
     static func poolingUsesOneDNN(_ x: [Int], _ g: WindowGeometry) -> Bool {
-        x.reduce(1, *) * g.kernelHeight * g.kernelWidth >= smallWork
+        !Engine.portable && x.reduce(1, *) * g.kernelHeight * g.kernelWidth >= smallWork
     }
     // (Pooling tests call `poolingForward` and `poolingBackward` directly for the oneDNN path.)
 
@@ -144,10 +146,29 @@ enum Conv2DKernels {
             }
         }
     }
+}
 
-    /// A reference loop on Float, which cannot fail (Float arithmetic never throws; the shapes
-    /// were checked by the caller).
-    static func reference(_ body: () throws(TensorError) -> Tensor<Float>) -> Tensor<Float> {
-        do { return try body() } catch { preconditionFailure("Float reference loop failed: \(error)") }
+/// Engine-wide choices.
+public enum Engine {
+    /// Whether every Float kernel called from this thread runs on the plain loops instead of
+    /// oneDNN: their results depend only on IEEE arithmetic in a fixed order, so they are the
+    /// same bits on every x86-64 CPU, where oneDNN picks kernels (and so summation orders) by
+    /// the CPU's vector width. Lessons train in this mode so that the numbers their cells print
+    /// are checked on any machine. Per thread: a lesson training in this mode never changes
+    /// what another thread's training computes (the kernels decide on the calling thread).
+    public static var portable: Bool { pthread_getspecific(portableKey) != nil }
+
+    /// Runs `body` with `portable` on for this thread.
+    public static func portably<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        let outer = pthread_getspecific(portableKey)
+        pthread_setspecific(portableKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(portableKey, outer) }
+        return try body()
     }
 }
+
+private let portableKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()

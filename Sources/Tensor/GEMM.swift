@@ -13,7 +13,7 @@ public enum GEMM {
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "product of \(formatShape(a.shape)) and \(formatShape(b.shape))")
-        let small = path == .reference || (path == .automatic && m * n * k < Conv2DKernels.smallWork)
+        let small = path == .reference || (path == .automatic && (Engine.portable || m * n * k < Conv2DKernels.smallWork))
         if small || k == 0 || m == 0 || n == 0 {
             return Tensor(shape: [m, n], scalars: plain(m: m, n: n, k: k, a.scalars, transposeA: transposeA, b.scalars, transposeB: transposeB))
         }
@@ -26,16 +26,29 @@ public enum GEMM {
         return Tensor(shape: [m, n], scalars: c)
     }
 
-    /// The plain loop for small products: each element summed over k in order, in Float.
+    /// The plain loop for small products (and the portable mode): each element summed over k
+    /// in order from 0, in Float. The loops run row of A by row of B, so the innermost one goes
+    /// along a row of C, contiguous and independent, which the compiler vectorises without
+    /// changing any sum (B stored (N,K) is laid out as (K,N) first).
     static func plain(m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool, _ b: [Float], transposeB: Bool) -> [Float] {
+        var bt = b
+        if transposeB {
+            for j in 0..<n { for p in 0..<k { bt[p * n + j] = b[j * k + p] } }
+        }
         var c = [Float](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var acc: Float = 0
-                for p in 0..<k {
-                    acc += (transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j])
+        a.withUnsafeBufferPointer { pa in
+            bt.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    guard let av = pa.baseAddress, let bv = pb.baseAddress, let cv = pc.baseAddress else { return }
+                    for i in 0..<m {
+                        let row = cv + i * n
+                        for p in 0..<k {
+                            let x = transposeA ? av[p * m + i] : av[i * k + p]
+                            let brow = bv + p * n
+                            for j in 0..<n { row[j] += x * brow[j] }
+                        }
+                    }
                 }
-                c[i * n + j] = acc
             }
         }
         return c
@@ -84,6 +97,8 @@ extension Tensor {
     }
 
     /// (M,K) times (K,N) by checked loops (exact for `Int`), skipping zero terms.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func matrixProductReference(_ b: Tensor) throws(TensorError) -> Tensor {
         let (m, k, n) = (shape[0], shape[1], b.shape[1])
         var c = [Scalar](repeating: .zero, count: m * n)

@@ -53,6 +53,8 @@ extension Tensor {
     }
 
     /// `conv2dReference` under a worked-out geometry (shapes checked by the caller).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func conv2dReference(_ kernel: Tensor, bias: Tensor?, _ g: WindowGeometry) throws(TensorError) -> Tensor {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let (kh, kw, f) = (kernel.shape[0], kernel.shape[1], kernel.shape[3])

@@ -61,6 +61,8 @@ extension Tensor {
 
     /// Reference transposed convolution by direct scatter loops: y (N,OH,OW,F), kernel
     /// (KH,KW,C,F) -> (N,H,W,C), summing over (oy, ox, f, ky, kx) in that order; checked for `Int`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func conv2dTransposeReference(_ k: Tensor, _ g: WindowGeometry) throws(TensorError) -> Tensor {
         let (n, oh, ow, f) = (shape[0], shape[1], shape[2], shape[3])
         let (kh, kw, c) = (k.shape[0], k.shape[1], k.shape[2])
@@ -86,6 +88,8 @@ extension Tensor {
 
     /// Reference kernel gradient by direct loops: x (N,H,W,C), dy (N,OH,OW,F) -> (KH,KW,C,F),
     /// dK[ky,kx,c,f] = sum over (n, oy, ox) of x[n, iy, ix, c] * dy[n, oy, ox, f].
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func conv2dKernelGradientReference(_ dy: Tensor, _ g: WindowGeometry) throws(TensorError) -> Tensor {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let (oh, ow, f) = (dy.shape[1], dy.shape[2], dy.shape[3])

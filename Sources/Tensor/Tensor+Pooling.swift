@@ -50,6 +50,8 @@ extension Tensor {
     }
 
     /// Average pooling of (N,H,W,C) by the plain loop (sums in Double, or exact for `Int`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Int)
     func avgPoolReference(_ g: WindowGeometry) throws(TensorError) -> Tensor<Float> {
         let x = self
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])

@@ -299,3 +299,18 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         }
     }
 }
+
+/// The plain Float loops (`PlainConv`) are the generic reference loops' own sums, reordered
+/// only across independent elements: the same bits, forward, input gradient and kernel gradient.
+@Suite struct PlainConvTests {
+    @Test(arguments: ConvCase.all) func sameBitsAsTheGenericReference(_ t: ConvCase) throws {
+        let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.kh, kernelWidth: t.kw,
+                                   stride: t.stride, dilation: t.dilation, padding: t.padding)
+        let x = randomTensor([t.n, t.h, t.w, t.c], seed: 91), k = randomTensor([t.kh, t.kw, t.c, t.f], seed: 92)
+        let b = randomTensor([t.f], seed: 93), dy = randomTensor([t.n, g.outputHeight, g.outputWidth, t.f], seed: 94)
+        #expect(PlainConv.forward(x, k, bias: b, g).scalars.map(\.bitPattern) == (try x.conv2dReference(k, bias: b, g)).scalars.map(\.bitPattern))
+        #expect(PlainConv.forward(x, k, bias: nil, g).scalars.map(\.bitPattern) == (try x.conv2dReference(k, bias: nil, g)).scalars.map(\.bitPattern))
+        #expect(PlainConv.inputGradient(dy, k, g).scalars.map(\.bitPattern) == (try dy.conv2dTransposeReference(k, g)).scalars.map(\.bitPattern))
+        #expect(PlainConv.kernelGradient(x, dy, g).scalars.map(\.bitPattern) == (try x.conv2dKernelGradientReference(dy, g)).scalars.map(\.bitPattern))
+    }
+}

@@ -1,4 +1,5 @@
 import Figures
+import Training
 import Tensor
 
 /// `figure("id", args...)`: the tutorial's figures, drawn by module Figures.
@@ -45,6 +46,8 @@ enum FigureBuiltin {
             for i in items { out.append(try argument(i, a, loc)) }
             return .list(out)
         case .model(let m): return .string(m.name)
+        case .run(let r): return .floatTensor(Curves.tensor(r.history))
+        case .dataset: throw a.wrongType("a figure argument", "a tensor, number, string or run", v, loc)
         case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)
         }
     }

@@ -81,6 +81,15 @@ enum Builtins {
         add("help", "help(NAME)", 1...1) { a, _ throws(LessonError) in
             throw LessonError("help must be called directly, as help(NAME)", at: a.location)
         }
+        // Training on real images (module Training; cells train on the portable plain loops).
+        add("dataset", TrainingBuiltins.datasetSignature, 1...1, TrainingBuiltins.datasetLabels) { a, it throws(LessonError) in try TrainingBuiltins.dataset(a, it) }
+        add("train", TrainingBuiltins.trainSignature, 2...2, TrainingBuiltins.trainLabels) { a, it throws(LessonError) in try TrainingBuiltins.train(a, it) }
+        add("history", "history(r)", 1...1) { a, it throws(LessonError) in try TrainingBuiltins.history(a, it) }
+        add("metrics", "metrics(r)", 1...1) { a, _ throws(LessonError) in try TrainingBuiltins.metrics(a) }
+        add("evaluate", "evaluate(r, split: \"test\")", 1...1, ["split"]) { a, it throws(LessonError) in try TrainingBuiltins.evaluate(a, it) }
+        add("predict", "predict(r, image)", 2...2) { a, it throws(LessonError) in try TrainingBuiltins.predict(a, it) }
+        add("plot", "plot(r, metric: \"loss\" or \"accuracy\")", 1...1, ["metric"]) { a, it throws(LessonError) in try TrainingBuiltins.plot(a, it) }
+        add("load_run", "load_run(\"docs/results/NAME\")", 1...1) { a, it throws(LessonError) in try TrainingBuiltins.loadRun(a, it) }
         // Data augmentation (Keras ImageDataGenerator's transforms).
         add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.

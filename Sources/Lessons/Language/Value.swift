@@ -1,5 +1,7 @@
+import Imaging
 import NN
 import Tensor
+import Training
 
 /// A value of the cell language.
 ///
@@ -19,6 +21,10 @@ public enum Value: Sendable {
     case shape([Int])
     /// A network from `model("tutorial")` or `model("vgg16")`: its layers' shapes and counts.
     case model(Sequential)
+    /// Images read by `dataset(...)`: the train, validation and test splits, kept as bytes.
+    case dataset(DataSplits)
+    /// A training run from `train(...)` (in memory) or `load_run(...)` (its history only).
+    case run(RunValue)
     /// What a builtin with no result gives (`print`, `save`, `assert_equal`); never printed.
     case nothing
 
@@ -34,6 +40,8 @@ public enum Value: Sendable {
         case .list: return "list"
         case .shape: return "shape"
         case .model: return "model"
+        case .dataset: return "dataset"
+        case .run: return "run"
         case .nothing: return "nothing"
         }
     }
@@ -79,7 +87,7 @@ enum Numeric {
         case .intTensor(let t): self = .int(t)
         case .floatTensor(let t): self = .float(t)
         case .shape(let s): self = .int(Tensor(shape: [s.count], scalars: s))
-        case .string, .list, .model, .nothing: return nil
+        case .string, .list, .model, .dataset, .run, .nothing: return nil
         }
     }
 }

@@ -45,6 +45,8 @@ public struct ValueFormatter: Sendable {
         case .shape(let s): return formatShape(s)
         case .model(let m):
             return "model \"\(m.name)\": \(m.layers.count) layers, input \(formatShape(m.inputShape)), output \(formatShape(m.outputShape)), \(groupedThousands(m.parameterCount)) parameters"
+        case .dataset(let d): return TrainingBuiltins.describe(d)
+        case .run(let r): return TrainingBuiltins.describe(r, decimals: decimals)
         case .nothing: return ""
         }
     }
