@@ -1,9 +1,12 @@
 # The two quick-start commands:
 #   make run    installs missing system packages, builds in release mode, runs the convolution lesson
 #   make test   builds and runs every test, including every lesson as a doc-test
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the program in PREFIX/bin, the lessons (and
+#               their data) in PREFIX/share/cnnlearn/lessons, where the program finds them
 SWIFT ?= swift
+PREFIX ?= /usr/local
 
-.PHONY: run test setup release debug check
+.PHONY: run test setup release debug check install
 
 run: setup release
 	.build/release/cnnlearn lesson convolution
@@ -20,3 +23,9 @@ debug:
 test: debug
 	$(SWIFT) test --skip-build
 	.build/debug/cnnlearn check lessons
+
+install: release
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/cnnlearn"
+	install -m 755 .build/release/cnnlearn "$(DESTDIR)$(PREFIX)/bin/cnnlearn"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/cnnlearn/lessons"
+	cp -R lessons "$(DESTDIR)$(PREFIX)/share/cnnlearn/lessons"

@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // cnnlearn: a notebook-style step-through explorer of convolutional neural networks.
-// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CDNNL; NN -> CKernels.
+// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CDNNL; NN -> CKernels;
+// Lessons -> CLibEdit (the REPL's line editor).
 import PackageDescription
 
 /// The engine is compiled with optimization in debug builds too: the tests and the lesson
@@ -25,6 +26,9 @@ let package = Package(
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libedit (BSD editline): line editing, history and completion in `cnnlearn repl`. Its
+        // header is in /usr/include; its pkg-config file adds -pthread, which SwiftPM refuses.
+        .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
 
         // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
@@ -36,7 +40,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
             "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

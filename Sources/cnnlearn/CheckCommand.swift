@@ -6,7 +6,7 @@ import Lessons
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Run every cell of the lessons and compare with their output blocks; exit 1 on any failure.")
+        abstract: "Run every cell of the lessons and compare with their output blocks; exit 1 on any failure, 2 when no lesson matches.")
 
     @Argument(help: "Lesson files or folders (default: the lessons folder).")
     var paths: [String] = []
@@ -22,6 +22,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let targets = paths.isEmpty ? [try location.library().folder] : paths
         let report = Checker(filter: filter, update: update).check(paths: targets)
+        if report.nothingToCheck {
+            FileHandle.standardError.write(Data(report.text.utf8))
+            throw ExitCode(2)
+        }
         print(report.text, terminator: "")
         if !report.ok { throw ExitCode(1) }
     }

@@ -21,7 +21,14 @@ struct LessonCommand: ParsableCommand {
         } catch {
             throw LessonCommandError(error)
         }
-        let code = LessonPlayer.play(path: entry.path, options: display.options)
+        var options = display.options
+        // The last page names the lesson after this one.
+        let entries = library.entries()
+        if let i = entries.firstIndex(of: entry), i + 1 < entries.count {
+            let next = entries[i + 1]
+            options.nextLesson = "\(next.number < 10 ? "0" : "")\(next.number) \(next.name) · \(next.title) (cnnlearn lesson \(next.name))"
+        }
+        let code = LessonPlayer.play(path: entry.path, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -28,14 +28,14 @@ import Testing
             #expect(report.text.contains(expected), "missing: \(expected)\nin:\n\(report.text)")
         }
         #expect(report.failed == 14)
-        #expect(report.text.hasSuffix("0 passed, 14 failed\n"))
+        #expect(report.text.hasSuffix("0 passed, 14 failed, 0 skipped\n"))
         #expect(!report.ok)
     }
 
     @Test func filterPicksLessonsByFileName() {
         let report = Checker(filter: "wrong-output").check(paths: [fixturesFolder + "/broken"])
         #expect(report.failed == 2)
-        #expect(report.text.hasSuffix("0 passed, 2 failed\n"))
+        #expect(report.text.hasSuffix("0 passed, 2 failed, 0 skipped\n"))
     }
 
     @Test func missingPathIsAnError() {
@@ -54,7 +54,7 @@ import Testing
         _ = Checker(update: true).check(paths: [file])
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text == "# T\n\n```cnn\n2 * 3\n```\n\n```output\n6\n```\n\n```cnn\n[[1, 2]] * 2\n```\n\n```output\n2 4\n```\n\nend\n")
-        #expect(Checker().check(paths: [file]).text == "2 passed, 0 failed\n")
+        #expect(Checker().check(paths: [file]).text == "2 passed, 0 failed, 0 skipped\n")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "01-t.md" }
         #expect(leftovers.isEmpty)
     }
@@ -66,10 +66,50 @@ import Testing
     }
 
     @Test func errorCellsMustFail() throws {
-        let doc = try LessonDocument(text: "# T\n```cnn error\nnope\n```\n```output\n3:1: error: unknown name 'nope'\n```\n```cnn error\n1\n```\n", path: "e.md")
+        let doc = try LessonDocument(text: "# T\n```cnn error\nnope\n```\n```output\n1:1: error: unknown name 'nope'\n```\n```cnn error\n1\n```\n", path: "e.md")
         let results = LessonRunner(document: doc).runAll()
         #expect(results[0].passed)
         #expect(!results[1].passed)
+    }
+
+    @Test func anErrorCellsMessageDoesNotDependOnItsLineInTheFile() throws {
+        let cell = "```cnn error\nx = 1\nnope\n```\n```output\n2:1: error: unknown name 'nope'\n```\n"
+        for above in ["", "Some text.\n\nMore text.\n\n"] {
+            let doc = try LessonDocument(text: "# T\n\n" + above + cell, path: "e.md")
+            #expect(LessonRunner(document: doc).runAll()[0].passed)
+        }
+    }
+
+    @Test func uncheckedCellsAreCountedApart() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-skip-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/01-s.md"
+        try "# S\n\n```cnn\n1\n```\n\n```output\n1\n```\n\n```cnn\nx = 2\n```\n\n```cnn no-check\nx\n```\n\n```output\n9\n```\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = Checker().check(paths: [file])
+        #expect(r.text == "1 passed, 0 failed, 2 skipped\n")
+        #expect(r.skipped == 2)
+    }
+
+    @Test func aFilterMatchingNothingIsAnError() {
+        let r = Checker(filter: "no-such-lesson").check(paths: [fixturesFolder + "/broken"])
+        #expect(r.nothingToCheck)
+        #expect(!r.ok)
+        #expect(r.text.hasPrefix("error: no lessons found in "))
+    }
+
+    @Test func updateReportsWhatItChangedAndNeverAcceptsAnError() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-upd-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/01-u.md"
+        try "# U\n\n```cnn\n2 * 3\n```\n\n```output\n7\n```\n\n```cnn\nnope\n```\n\n```output\n1\n```\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = Checker(update: true).check(paths: [file])
+        #expect(r.text.contains("\(file):3: cell 1: output block updated\n"))
+        #expect(r.text.contains("\(file):11: cell 2 failed with an error\n"))
+        #expect(!r.text.contains("--update"))
+        #expect(r.failed == 1)
+        #expect(r.text.hasSuffix("1 passed, 1 failed, 0 skipped\n"))
     }
 
     @Test func laterCellsRunAfterAFailure() throws {

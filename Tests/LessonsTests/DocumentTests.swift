@@ -94,3 +94,25 @@ import Testing
         #expect(throws: LessonError.self) { try LessonLibrary.locate(override: dir + "/missing", environment: [:]) }
     }
 }
+
+/// Where the lessons are found when cnnlearn is installed, and an empty --lessons folder.
+@Suite struct LessonLocationTests {
+    @Test func foundUnderTheInstallPrefix() throws {
+        let prefix = NSTemporaryDirectory() + "cnnlearn-prefix-\(UInt32.random(in: 0...UInt32.max))"
+        let lessons = prefix + "/share/cnnlearn/lessons"
+        try FileManager.default.createDirectory(atPath: lessons, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        try "# One\n".write(toFile: lessons + "/01-one.md", atomically: true, encoding: .utf8)
+        let library = try LessonLibrary.locate(environment: [:], currentDirectory: "/", executable: prefix + "/bin/cnnlearn")
+        #expect(URL(fileURLWithPath: library.folder).standardizedFileURL.path == URL(fileURLWithPath: lessons).standardizedFileURL.path)
+        #expect(library.entries().map(\.name) == ["one"])
+    }
+
+    @Test func anEmptyLessonsFolderIsAnError() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-empty-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: LessonError.self) { try LessonLibrary.locate(override: dir, environment: [:]) }
+    }
+}

@@ -30,7 +30,7 @@ import Testing
         #expect(e.3 == "did you mean 'kernel'?")
         #expect(at("conv3d(1)")?.2 == "unknown function 'conv3d'")
         #expect(at("conv3d(1)")?.3 == "did you mean 'conv2d'?")
-        #expect(at("frobnicate(1)")?.3?.hasPrefix("the builtins are: argmax, assert_close") == true)
+        #expect(at("frobnicate(1)")?.3?.hasPrefix("the builtins are: abs, argmax, argmin, assert_close") == true)
     }
 
     @Test func wrongLabelAndWrongType() throws {
@@ -130,5 +130,15 @@ extension ErrorTests {
         #expect(at("conv2d([[1]], [[1]], padding: 100000)")?.2.contains("padding must be between 0 and 1024") == true)
         #expect(at("conv2d_transpose(ones([500, 500]), ones([3, 3]), stride: 1000)")?.2.contains("more than 16000000 values") == true)
         #expect(at("maxpool([[1]], size: 5000)")?.2.contains("size must be at most 1024") == true)
+    }
+}
+
+/// "Did you mean" only for likely typos: a short name two edits away is another word.
+@Suite struct SuggestionTests {
+    @Test(arguments: [("abs", nil), ("log", nil), ("help", nil), ("kernal", "kernel"), ("conv3d", "conv2d"),
+                      ("rleu", "relu"), ("maxpol", "maxpool"), ("strides", "stride")] as [(String, String?)])
+    func suggestions(word: String, expected: String?) {
+        let names = ["macs", "load", "relu", "kernel", "conv2d", "maxpool", "stride", "sum", "mean", "max"]
+        #expect(closest(word, among: names) == expected)
     }
 }

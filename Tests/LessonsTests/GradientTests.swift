@@ -38,3 +38,26 @@ import Testing
         #expect(failure("w = [1.0]\ngrad(sum(w), w, 1)") != nil)
     }
 }
+
+/// grad reached through names: followed back to the expressions that made them, or refused
+/// when that cannot give the right answer; never a silent zero.
+@Suite struct GradientThroughBindingsTests {
+    @Test func followsANameBackToWrt() {
+        #expect(output("x = [[1.0, 2.0], [3.0, 4.0]]\nloss = sum(x * x)\ngrad(loss, x)") == "2.0000 4.0000\n6.0000 8.0000")
+        #expect(output("x = [[1.0, 2.0], [3.0, 4.0]]\nh = relu(x * 3)\nl = sum(h * x)\ngrad(l, x)") == " 6.0000 12.0000\n18.0000 24.0000")
+        #expect(output("x = [1.0, 2.0]\nw = 3.0\nl = sum(w * x)\ngrad(l, x)") == "[3.0000, 3.0000]")
+    }
+
+    @Test func refusesWhenANameWasBoundAgain() {
+        let rebound = failure("x = [1.0, 2.0]\nw = 3.0\nl = sum(w * x)\nw = 5.0\ngrad(l, x)")
+        #expect(rebound?.message == "grad cannot follow 'l' back to 'x': 'w' has been bound again since 'l' was computed")
+        let moved = failure("x = [1.0, 2.0]\nloss = sum(x * x)\nx = x + 1\ngrad(loss, x)")
+        #expect(moved?.message == "grad cannot follow 'loss' back to 'x': 'x' has been bound again since 'loss' was computed")
+        let own = failure("x = [1.0, 2.0]\nk = 2\nk = k * x\ngrad(sum(k), x)")
+        #expect(own?.message == "grad cannot follow 'k' back to 'x': 'k' was made from its own earlier value, which is gone")
+    }
+
+    @Test func aNameThatDoesNotReachWrtIsAConstant() {
+        #expect(output("x = [1.0, 2.0]\nc = sum(ones([2]))\ngrad(c * sum(x), x)") == "[2.0000, 2.0000]")
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Lessons
 
@@ -136,5 +137,124 @@ import Testing
         #expect(e?.message.contains("[1, 1]") == true)
         #expect(e?.message.contains("4 vs 5") == true)
         #expect(failure("assert_close([1.0], [2.0], 0.1)")?.message.contains("[0]") == true)
+    }
+}
+
+/// abs, sqrt, exp, log, round, clip, min and argmin: exact Ints where the answer is one, and
+/// an error (never a NaN) where there is no answer.
+@Suite struct MathBuiltinTests {
+    @Test(arguments: [
+        ("abs([[-3, 2], [5, -7]])", "3 2\n5 7"),
+        ("abs(-2.5)", "2.5000"),
+        ("min([[-3, 2], [5, -7]])", "-7"),
+        ("min([[-3, 2], [5, -7]], axis: 0)", "[-3, -7]"),
+        ("min([[1.5, -2.0], [0.5, 3.0]], axis: 1)", "[-2.0000, 0.5000]"),
+        ("argmin([[-3, 2], [5, -7]])", "3"),
+        ("argmin([4, 1, 1])", "1"),
+        ("clip([[-3, 2], [5, -7]], -2, 3)", "-2  2\n 3 -2"),
+        ("clip([0.5, 2.0], 0, 1)", "[0.5000, 1.0000]"),
+        ("round([0.5, 1.5, -2.5, 2.4])", "[0, 2, -2, 2]"),
+        ("sqrt([4.0, 9])", "[2.0000, 3.0000]"),
+        ("exp(0)", "1.0000"),
+        ("log([1.0])", "[0.0000]"),
+    ])
+    func values(code: String, expected: String) {
+        #expect(output(code) == expected)
+    }
+
+    @Test func noAnswerIsAnError() {
+        #expect(failure("log([1.0, 0.0])")?.message == "log: 0.0 is not above 0 at [1]")
+        #expect(failure("sqrt(-1)")?.message == "sqrt: -1.0 is negative")
+        #expect(failure("clip([1], 3, 2)")?.message == "clip: low (3) is above high (2)")
+        #expect(failure("min(zeros([0]))") != nil)
+    }
+}
+
+@Suite struct SaveVolumeTests {
+    @Test func fourChannelsSayTheyAreRGBA() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-save-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        let r = runCell("v = random([4, 4, 4], seed: 1)\nsave(v, \"vol.png\")\nsave(v[:, :, 0], \"one.png\")", in: it)
+        #expect(r.error == nil)
+        #expect(r.output == "save: wrote vol.png as RGBA, channel 3 as transparency; 4 feature maps may look blank: save(x[:, :, 0], \"vol.png\") saves one, save(normalize(grid(x)), \"vol.png\") all four\n")
+        #expect(FileManager.default.fileExists(atPath: dir + "/vol.png"))
+    }
+}
+
+@Suite struct PictureBuiltinTests {
+    @Test func upscaleNormalizeAndHelp() {
+        #expect(output("upscale([[1, 2], [3, 4]], 2)") == "1 1 2 2\n1 1 2 2\n3 3 4 4\n3 3 4 4")
+        #expect(output("shape(upscale(zeros([2, 3, 4]), 3))") == "6x9x4")
+        #expect(output("normalize([[1, 2], [3, 4]])") == "0.0000 0.3333\n0.6667 1.0000")
+        #expect(output("normalize(ones([2]))") == "[0.0000, 0.0000]")
+        #expect(output("help(upscale)") == "upscale(x, n)\n  every value of a map HxW(xC) repeated into an n x n block, so a small map is visible")
+        #expect(output("help(\"abs\")").hasPrefix("abs(x)\n"))
+        #expect(failure("help(convd)")?.hint == "did you mean 'conv2d'?")
+        #expect(failure("upscale([[1]], 0)")?.message == "upscale: the scale must be at least 1, got 0")
+    }
+
+    @Test func saveScalesAPNG() throws {
+        let dir = NSTemporaryDirectory() + "cnnlearn-scale-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let it = Interpreter(file: "t.md", baseDirectory: dir)
+        let r = runCell("save([[0, 255], [255, 0]], \"m.png\", scale: 8)\nshape(load(\"m.png\"))", in: it)
+        #expect(r.error == nil)
+        #expect(r.output == "16x16x1\n")
+        #expect(runCell("save([[1]], \"m.npy\", scale: 2)", in: it).error?.message == "save: scale: is for PNG images, not .npy arrays")
+    }
+}
+
+@Suite struct PowerTests {
+    @Test(arguments: [("2 ** 10", "1024"), ("[1, 2, 3] ** 2", "[1, 4, 9]"), ("-2 ** 2", "-4"), ("2 ** -1", "0.5000"),
+                      ("2 ** 3 ** 2", "512"), ("[4.0, 9.0] ** 0.5", "[2.0000, 3.0000]"), ("3 * 2 ** 2", "12")])
+    func values(code: String, expected: String) {
+        #expect(output(code) == expected)
+    }
+
+    @Test func errorsAndGradient() {
+        #expect(failure("10 ** 30")?.message == "integer overflow: 10 ** 30 does not fit in an Int")
+        #expect(failure("(-8.0) ** 0.5")?.message == "-8.0 ** 0.5 is not a number (a negative base needs a whole exponent)")
+        #expect(failure("[1, 2] ** [1, 2]")?.message == "'**' needs a number as the exponent, got a tensor of shape 2")
+        // d/dx sum(x^3) = 3x^2, as the tape's products give it.
+        #expect(output("x = [1.0, 2.0, 3.0]\ngrad(sum(x ** 3), x)") == "[3.0000, 12.0000, 27.0000]")
+        #expect(failure("x = [1.0]\ngrad(sum(x ** 0.5), x)")?.message == "grad follows '**' only to a whole constant power from 1 to 16")
+    }
+}
+
+@Suite struct SeveralAxesTests {
+    static let v = "v = reshape([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2])\n"
+
+    @Test(arguments: [("sum(v, axis: [0, 1])", "[36, 42]"), ("mean(v, axis: [0, 1])", "[6.0000, 7.0000]"),
+                      ("max(v, axis: [0, 2])", "[8, 10, 12]"), ("min(v, axis: [1, -1])", "[1, 7]"),
+                      ("sum(v, axis: [0, 1, 2])", "78")])
+    func reductions(code: String, expected: String) {
+        #expect(output(Self.v + code) == expected)
+    }
+
+    @Test func mistakes() {
+        #expect(failure(Self.v + "sum(v, axis: [0, 0])")?.message == "sum: axis 0 is given twice")
+        #expect(failure(Self.v + "sum(v, axis: [3])")?.message == "sum: axis 3 is out of range for a tensor of rank 3")
+        #expect(failure(Self.v + "argmax(v, axis: [0, 1])") != nil)
+    }
+}
+
+@Suite struct CombineTests {
+    static let ab = "a = [[1, 2], [3, 4]]\nb = [[5, 6]]\n"
+
+    @Test(arguments: [("concat(a, b)", "1 2\n3 4\n5 6"), ("concat(a, a * 1.5, axis: 1)", "1.0000 2.0000 1.5000 3.0000\n3.0000 4.0000 4.5000 6.0000"),
+                      ("shape(stack(a, a, axis: 2))", "2x2x2"), ("shape(stack(b, b))", "2x1x2"),
+                      ("grid(a, a * 2)", "1 2 0 2 4\n3 4 0 6 8"), ("grid(stack(a, a * 10, axis: 2), gap: 0)", " 1  2 10 20\n 3  4 30 40"),
+                      ("shape(grid(zeros([4, 4, 3]), ones([4, 4, 3])))", "4x9x3")])
+    func combines(code: String, expected: String) {
+        #expect(output(Self.ab + code) == expected)
+    }
+
+    @Test func shapesMustFit() {
+        #expect(failure(Self.ab + "stack(a, b)")?.message == "stack: argument 1 has shape 2x2 but argument 2 has 1x2")
+        #expect(failure(Self.ab + "grid(a, b)")?.message == "grid: map 1 is 2x2 but map 2 is 1x2")
+        #expect(failure(Self.ab + "concat(a, b, axis: 1)") != nil)
     }
 }

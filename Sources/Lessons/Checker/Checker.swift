@@ -3,14 +3,33 @@ import Foundation
 /// The doc-test checker: runs every cell of every lesson and compares output blocks.
 ///
 /// Prints `file:line: cell N` with Expected/Got (a unified diff when either side has several
-/// lines) for each failing cell, and ends with `N passed, M failed`.
+/// lines) for each failing cell, and ends with `N passed, M failed, K skipped`: the skipped
+/// cells ran without error but have nothing to compare (no output block, or `no-check`), so a
+/// teacher sees how much is not checked.
 public struct Checker {
     /// The outcome of checking some lessons.
     public struct Report: Sendable {
         public var text: String
         public var passed: Int
         public var failed: Int
-        public var ok: Bool { failed == 0 }
+        /// Cells that ran without error and have nothing to compare.
+        public var skipped = 0
+        /// No lesson file matched the paths and filter (an error of its own: exit 2).
+        public var nothingToCheck = false
+        public var ok: Bool { failed == 0 && !nothingToCheck }
+
+        public init(text: String, passed: Int, failed: Int, skipped: Int = 0, nothingToCheck: Bool = false) {
+            self.text = text
+            self.passed = passed
+            self.failed = failed
+            self.skipped = skipped
+            self.nothingToCheck = nothingToCheck
+        }
+
+        /// The last line of a report.
+        static func summary(passed: Int, failed: Int, skipped: Int) -> String {
+            "\(passed) passed, \(failed) failed, \(skipped) skipped\n"
+        }
     }
 
     /// Only lessons whose file name contains this text are checked (nil = all).
@@ -51,19 +70,26 @@ public struct Checker {
         do {
             list = try files(in: paths)
         } catch {
-            return Report(text: "\(error.location.file): error: \(error.message)\n0 passed, 1 failed\n", passed: 0, failed: 1)
+            return Report(text: "\(error.location.file): error: \(error.message)\n" + Report.summary(passed: 0, failed: 1, skipped: 0),
+                          passed: 0, failed: 1)
+        }
+        if list.isEmpty {
+            let which = filter.map { " matching '\($0)'" } ?? ""
+            return Report(text: "error: no lessons found in \(paths.joined(separator: ", "))\(which)\n"
+                          + "hint: lesson files are NN-name.md; 'cnnlearn lessons' lists them\n",
+                          passed: 0, failed: 0, nothingToCheck: true)
         }
         var text = ""
-        var passed = 0, failed = 0
-        if list.isEmpty { text += "no lessons found in \(paths.joined(separator: ", "))\(filter.map { " matching '\($0)'" } ?? "")\n" }
+        var passed = 0, failed = 0, skipped = 0
         for file in list {
             let r = check(file: file)
             text += r.text
             passed += r.passed
             failed += r.failed
+            skipped += r.skipped
         }
-        text += "\(passed) passed, \(failed) failed\n"
-        return Report(text: text, passed: passed, failed: failed)
+        text += Report.summary(passed: passed, failed: failed, skipped: skipped)
+        return Report(text: text, passed: passed, failed: failed, skipped: skipped)
     }
 
     /// Checks one lesson file (and rewrites its output blocks when updating). The report has
@@ -78,25 +104,38 @@ public struct Checker {
         }
         let results = LessonRunner(document: doc).runAll()
         var text = ""
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, skipped = 0
+        var updated: [CellResult] = []
         for r in results {
-            if r.passed || (update && r.error == nil) { passed += 1; continue }
+            if r.passed {
+                if r.isChecked { passed += 1 } else { skipped += 1 }
+                continue
+            }
+            // --update accepts new output, never a failure: an unexpected error, or an error
+            // cell that ran without one, is reported as it would be without --update.
+            let outputOnly = r.error == nil ? !r.cell.options.contains(.error) : r.cell.options.contains(.error)
+            if update && outputOnly {
+                updated.append(r)
+                passed += 1
+                continue
+            }
             failed += 1
-            text += failure(r, doc)
+            text += failure(r, doc, hint: !update && outputOnly)
         }
-        if update {
+        if update && !updated.isEmpty {
             do {
                 try LessonUpdater.write(doc, results: results)
+                for r in updated { text += "\(doc.path):\(r.cell.fenceLine): cell \(r.cell.number): output block updated\n" }
             } catch {
                 text += "\(file): error: \(error)\n"
                 failed += 1
             }
         }
-        return Report(text: text, passed: passed, failed: failed)
+        return Report(text: text, passed: passed, failed: failed, skipped: skipped)
     }
 
     /// The report of one failing cell.
-    func failure(_ r: CellResult, _ doc: LessonDocument) -> String {
+    func failure(_ r: CellResult, _ doc: LessonDocument, hint: Bool = true) -> String {
         let head = "\(doc.path):\(r.cell.fenceLine): cell \(r.cell.number)"
         if r.cell.options.contains(.error), r.error == nil {
             return head + ": expected an error (the cell is marked 'error') but it ran without one\n"
@@ -112,7 +151,7 @@ public struct Checker {
         } else {
             out += "Expected: \(expected)\nGot:      \(got)\n"
         }
-        out += "hint: run 'cnnlearn check --update \(doc.path)' to accept the new output\n"
+        if hint { out += "hint: if the new output is right, 'cnnlearn check --update \(doc.path)' writes it into the lesson\n" }
         return out
     }
 }

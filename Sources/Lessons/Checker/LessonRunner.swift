@@ -8,6 +8,14 @@ public struct CellResult: Sendable {
     public var output: String
     /// The error the cell raised, if any.
     public var error: LessonError?
+    /// The output in pieces by statement (see `Interpreter.printed`).
+    public var printed: [PrintedPiece] = []
+
+    /// Whether the checker compares anything for this cell: an `error` cell is checked for its
+    /// error; another cell only when it has an output block and is not `no-check`.
+    public var isChecked: Bool {
+        cell.options.contains(.error) || (cell.expected != nil && !cell.options.contains(.noCheck))
+    }
 
     /// Whether the cell passed as a doc-test: no unexpected error, and output equal to its
     /// output block when it has one (and is not `no-check`).
@@ -70,13 +78,16 @@ public final class LessonRunner {
     public func run(_ cell: Cell) -> CellResult {
         do {
             let out = try interpreter.run(cell: cell.code, firstLine: cell.codeLine)
-            return CellResult(cell: cell, output: out, error: nil)
+            return CellResult(cell: cell, output: out, error: nil, printed: interpreter.printed)
         } catch {
             var out = interpreter.output
             if cell.options.contains(.error) {
-                out += "\(error.location.line):\(error.location.column): error: \(error.message)\n"
+                // The line within the cell (1 = its first line), so the expected message does
+                // not change when the lesson gains or loses lines above the cell.
+                let line = error.location.line - cell.codeLine + 1
+                out += "\(line):\(error.location.column): error: \(error.message)\n"
             }
-            return CellResult(cell: cell, output: out, error: error)
+            return CellResult(cell: cell, output: out, error: error, printed: interpreter.printed)
         }
     }
 

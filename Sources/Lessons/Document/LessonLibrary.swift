@@ -16,7 +16,8 @@ public struct LessonLibrary: Sendable {
 
     /// Finds the lessons folder: `override` (from `--lessons`) first, then `CNNLEARN_LESSONS`,
     /// then a `lessons/` folder in the current directory or one above it, then one beside or
-    /// above the executable.
+    /// above the executable, or the `share/cnnlearn/lessons` of the prefix it is installed in.
+    /// A folder given explicitly must hold lessons: an empty one is an error, not an empty list.
     public static func locate(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
                               currentDirectory: String = FileManager.default.currentDirectoryPath,
                               executable: String = CommandLine.arguments.first ?? "") throws(LessonError) -> LessonLibrary {
@@ -30,18 +31,27 @@ public struct LessonLibrary: Sendable {
             guard isFolder(p) else {
                 throw LessonError("lessons folder not found (given by \(source))", at: SourceLocation(file: p, line: 1, column: 1))
             }
-            return LessonLibrary(folder: p)
+            let library = LessonLibrary(folder: p)
+            guard !library.entries().isEmpty else {
+                throw LessonError("no lessons in this folder (given by \(source))", at: SourceLocation(file: p, line: 1, column: 1),
+                                  hint: "lesson files are named NN-name.md, e.g. 01-convolution.md")
+            }
+            return library
         }
         var starts = [currentDirectory]
         if !executable.isEmpty {
             let exe = URL(fileURLWithPath: executable, relativeTo: URL(fileURLWithPath: currentDirectory)).resolvingSymlinksInPath()
             starts.append(exe.deletingLastPathComponent().path)
         }
-        for start in starts {
+        for (n, start) in starts.enumerated() {
             var dir = URL(fileURLWithPath: start).standardizedFileURL
             while true {
                 let candidate = dir.appendingPathComponent("lessons").path
                 if isFolder(candidate) { return LessonLibrary(folder: candidate) }
+                // Installed by `make install PREFIX=...`: PREFIX/bin/cnnlearn and
+                // PREFIX/share/cnnlearn/lessons.
+                let installed = dir.appendingPathComponent("share/cnnlearn/lessons").path
+                if n > 0, isFolder(installed) { return LessonLibrary(folder: installed) }
                 let parent = dir.deletingLastPathComponent()
                 if parent.path == dir.path { break }
                 dir = parent

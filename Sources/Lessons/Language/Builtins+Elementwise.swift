@@ -46,6 +46,12 @@ enum Reductions {
 
     static func reduce(_ a: CallArguments, _ kind: Kind) throws(LessonError) -> Value {
         let (x, _) = try a.numeric(0, "x")
+        if let axes = try severalAxes(a, rank: x.shape.count) {
+            guard kind != .argmax else {
+                throw LessonError("argmax takes one axis (an index along several axes is not one number)", at: a.location)
+            }
+            return try overAxes(axes, x, a) { (v, axisArgs) throws(LessonError) in try reduce(axisArgs(v), kind) }
+        }
         let axis: Int? = try a.labelled("axis", default: nil) { (v, w, l) throws(LessonError) -> Int? in try a.int(v, w, l) }
         return try engine(at: a.location) { () throws(TensorError) -> Value in
             switch (x, kind) {
@@ -59,5 +65,47 @@ enum Reductions {
             case (.float(let t), .argmax): return Value.wrap(try t.argmax(axis: axis))
             }
         }
+    }
+}
+
+extension Reductions {
+    /// The axes of `axis: [0, 1]`, each made non-negative and checked, largest first (so that
+    /// reducing one does not move the others); nil when `axis` is absent or a single Int.
+    static func severalAxes(_ a: CallArguments, rank: Int) throws(LessonError) -> [Int]? {
+        guard let (v, loc) = a.labelled["axis"] else { return nil }
+        if case .int = v { return nil }
+        let given = try a.ints(v, "axis", loc)
+        var axes: [Int] = []
+        for g in given {
+            let axis = g < 0 ? g + rank : g
+            guard (0..<rank).contains(axis) else {
+                throw LessonError("\(a.function): axis \(g) is out of range for a tensor of rank \(rank)", at: loc)
+            }
+            guard !axes.contains(axis) else { throw LessonError("\(a.function): axis \(g) is given twice", at: loc) }
+            axes.append(axis)
+        }
+        guard !axes.isEmpty else { throw LessonError("\(a.function): give at least one axis", at: loc) }
+        return axes.sorted(by: >)
+    }
+
+    /// Applies a one-axis reduction once per axis: `sum(x, axis: [0, 1])` is the sum over
+    /// axis 1, then over axis 0. (For `mean` this is the mean over both, as every group along
+    /// an axis has the same size.)
+    static func overAxes(_ axes: [Int], _ x: Numeric, _ a: CallArguments,
+                         _ one: (Value, (Value) -> CallArguments) throws(LessonError) -> Value) throws(LessonError) -> Value {
+        var value: Value
+        switch x {
+        case .int(let t): value = Value.wrap(t)
+        case .float(let t): value = Value.wrap(t)
+        }
+        for axis in axes {
+            value = try one(value) { v in
+                var call = CallArguments(function: a.function, signature: a.signature, location: a.location)
+                call.positional = [(v, a.positional[0].1)]
+                call.labelled["axis"] = (.int(axis), a.labelled["axis"]?.1 ?? a.location)
+                return call
+            }
+        }
+        return value
     }
 }

@@ -57,10 +57,24 @@ enum Files {
     }
 
     static func save(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
-        let (x, xLoc) = try a.numeric(0, "x")
+        let (given, xLoc) = try a.numeric(0, "x")
         let (p, loc, kind) = try path(a, 1, it, saving: true)
+        var x = given
+        if let (f, fLoc) = a.labelled["scale"] {
+            guard kind == .png else { throw LessonError("save: scale: is for PNG images, not .npy arrays", at: fLoc) }
+            guard let n = Numeric(try PictureBuiltins.upscale(x, xLoc, factor: try a.int(f, "scale", fLoc), fLoc, function: "save")) else {
+                throw LessonError("save: cannot scale x", at: fLoc)
+            }
+            x = n
+        }
         if kind == .png {
             try savePNG(x, xLoc, to: p, loc)
+            // Four channels are written as RGBA, the fourth as transparency: right for a
+            // loaded RGBA picture, but a feature volume of four maps then looks blank.
+            if x.shape.count == 3, x.shape[2] == 4 {
+                let name = (p as NSString).lastPathComponent
+                it.emit("save: wrote \(name) as RGBA, channel 3 as transparency; 4 feature maps may look blank: save(x[:, :, 0], \"\(name)\") saves one, save(normalize(grid(x)), \"\(name)\") all four")
+            }
             return .nothing
         }
         let array: NPYArray

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// One builtin function of the cell language.
@@ -57,6 +58,29 @@ enum Builtins {
         add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
         add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
         add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
+        // Element-wise maths and the smallest value (Builtins+Math.swift).
+        add("abs", "abs(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.abs(a) }
+        add("sqrt", "sqrt(x)", 1...1) { a, _ throws(LessonError) in
+            try MathBuiltins.float(a, { $0.squareRoot() }, domain: { $0 < 0 ? "\($0) is negative" : nil })
+        }
+        add("exp", "exp(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.float(a, { Foundation.exp($0) }) }
+        add("log", "log(x)", 1...1) { a, _ throws(LessonError) in
+            try MathBuiltins.float(a, { Foundation.log($0) }, domain: { $0 <= 0 ? "\($0) is not above 0" : nil })
+        }
+        add("round", "round(x)", 1...1) { a, _ throws(LessonError) in try MathBuiltins.round(a) }
+        add("clip", "clip(x, low, high)", 3...3) { a, _ throws(LessonError) in try MathBuiltins.clip(a) }
+        add("min", "min(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: false) }
+        add("argmin", "argmin(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try MathBuiltins.minimum(a, index: true) }
+        add("concat", "concat(a, b, ..., axis: n)", 1...64, ["axis"]) { a, _ throws(LessonError) in try CombineBuiltins.concat(a) }
+        add("stack", "stack(a, b, ..., axis: n)", 1...64, ["axis"]) { a, _ throws(LessonError) in try CombineBuiltins.stack(a) }
+        add("grid", "grid(m1, m2, ..., gap: 1) or grid(volume)", 1...64, ["gap"]) { a, _ throws(LessonError) in try CombineBuiltins.grid(a) }
+        add("normalize", "normalize(x)", 1...1) { a, _ throws(LessonError) in try PictureBuiltins.normalize(a) }
+        add("upscale", "upscale(x, n)", 2...2) { a, _ throws(LessonError) in try PictureBuiltins.upscale(a) }
+        // Evaluated by Interpreter.help, which takes the name unevaluated; the entry gives
+        // it a signature and a place in the table.
+        add("help", "help(NAME)", 1...1) { a, _ throws(LessonError) in
+            throw LessonError("help must be called directly, as help(NAME)", at: a.location)
+        }
         // Training on real images (module Training; cells train on the portable plain loops).
         add("dataset", TrainingBuiltins.datasetSignature, 1...1, TrainingBuiltins.datasetLabels) { a, it throws(LessonError) in try TrainingBuiltins.dataset(a, it) }
         add("train", TrainingBuiltins.trainSignature, 2...2, TrainingBuiltins.trainLabels) { a, it throws(LessonError) in try TrainingBuiltins.train(a, it) }
@@ -70,7 +94,7 @@ enum Builtins {
         add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.
         add("load", "load(\"file.npy\" or \"image.png\" or \"photo.jpg\")", 1...1) { a, it throws(LessonError) in try Files.load(a, it) }
-        add("save", "save(x, \"file.npy\" or \"image.png\")", 2...2) { a, it throws(LessonError) in try Files.save(a, it) }
+        add("save", "save(x, \"file.npy\" or \"image.png\", scale: n)", 2...2, ["scale"]) { a, it throws(LessonError) in try Files.save(a, it) }
         add("assert_equal", "assert_equal(a, b)", 2...2) { a, _ throws(LessonError) in try Assertions.equal(a) }
         add("assert_close", "assert_close(a, b, tol)", 3...3) { a, _ throws(LessonError) in try Assertions.close(a) }
         add("print", "print(a, b, ...)", 0...64) { a, it throws(LessonError) in

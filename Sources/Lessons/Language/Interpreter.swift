@@ -6,8 +6,8 @@ import Tensor
 /// Everything a cell prints goes to `output`; errors are thrown as `LessonError` with the file,
 /// line and column of the expression that failed. The interpreter never traps on user input.
 public final class Interpreter {
-    /// The lesson file, for error locations.
-    public let file: String
+    /// The lesson file, for error locations (the REPL names its own input here).
+    public var file: String
     /// The folder `load` and `save` paths are relative to.
     public let baseDirectory: String
     /// How values print; `decimals(n)` in a lesson changes it.
@@ -18,8 +18,18 @@ public final class Interpreter {
     public var figures: FigureCollector?
     /// The text printed so far by the current cell.
     public private(set) var output = ""
+    /// The same text in pieces, each with the file line of the statement that printed it and
+    /// whether it is a statement's value (rather than `print` or a step trace), so a player can
+    /// label the values of a cell that shows several.
+    public private(set) var printed: [PrintedPiece] = []
+    private var statementLine = 0
     /// The bound names.
     public private(set) var environment: [String: Value] = [:]
+    /// How each binding was made, for `grad` to follow names back to `wrt`.
+    var history = BindingHistory()
+    /// Asked before every statement and builtin call; true stops the cell with an error (the
+    /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
+    public var interruptRequested: () -> Bool = { false }
 
     public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter(),
                 figures: FigureCollector? = nil) {
@@ -33,31 +43,36 @@ public final class Interpreter {
     @discardableResult
     public func run(cell source: String, firstLine: Int) throws(LessonError) -> String {
         output = ""
+        printed = []
         let statements = try Parser.parse(source, file: file, firstLine: firstLine)
         for s in statements { try execute(s) }
         return output
     }
 
     /// Appends a line to the cell's output.
-    func emit(_ text: String) {
-        output += text
-        if !text.hasSuffix("\n") { output += "\n" }
+    func emit(_ text: String, value: Bool = false) {
+        let piece = text.hasSuffix("\n") ? text : text + "\n"
+        output += piece
+        printed.append(PrintedPiece(line: statementLine, text: piece, isValue: value))
     }
 
     func execute(_ s: Statement) throws(LessonError) {
+        if interruptRequested() { throw LessonError("interrupted", at: s.location) }
+        statementLine = s.location.line
         switch s {
         case let .assign(name, e, loc):
             if Builtins.table[name] != nil {
                 throw LessonError("'\(name)' is a builtin and cannot be rebound", at: loc, hint: "choose another name")
             }
             environment[name] = try evaluate(e)
+            history.bind(name, to: e)
         case .expression(let e):
             let v = try evaluate(e)
             if case .nothing = v { return }
-            emit(formatter.format(v))
+            emit(formatter.format(v), value: true)
         case let .step(e, loc):
             let v = try step(e, at: loc)
-            emit(formatter.format(v))
+            emit(formatter.format(v), value: true)
         }
     }
 
@@ -111,7 +126,10 @@ public final class Interpreter {
     func call(_ name: String, _ args: [Argument], at loc: SourceLocation) throws(LessonError) -> Value {
         // grad needs its first argument unevaluated: it records it on a tape.
         if name == "grad" { return try gradient(args, at: loc) }
+        // help names a builtin without calling it (Builtins+Picture.swift).
+        if name == "help" { return try help(args, at: loc) }
         let (builtin, call) = try bind(name, args, at: loc)
+        if interruptRequested() { throw LessonError("interrupted", at: loc) }
         return try builtin.run(call, self)
     }
 
@@ -177,28 +195,45 @@ public final class Interpreter {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+/// A piece of a cell's output: what one statement printed.
+public struct PrintedPiece: Sendable, Equatable {
+    /// The file line of the statement.
+    public var line: Int
+    public var text: String
+    /// A statement's value (`x * 2` on a line of its own), not `print` or a step's trace.
+    public var isValue: Bool
+}
+
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo:
+/// one edit for words of up to four letters, two up to eight, three beyond (an edit is an
+/// insertion, deletion, substitution or swap of neighbours). Short words get one because two
+/// edits turn any short word into another (abs -> macs, log -> load, help -> relu).
 func closest(_ word: String, among candidates: [String]) -> String? {
     let w = Array(word)
     var best: (String, Int)?
     for c in candidates.sorted() {
+        let shorter = min(w.count, c.count)
+        let allowed = shorter <= 4 ? 1 : shorter <= 8 ? 2 : 3
         let d = editDistance(w, Array(c))
-        if d <= max(1, min(w.count, c.count) / 3 + 1), d < (best?.1 ?? Int.max) { best = (c, d) }
+        if d <= allowed, d < (best?.1 ?? Int.max) { best = (c, d) }
     }
     return best?.0
 }
 
-/// Levenshtein distance between two character arrays.
+/// Edit distance between two character arrays, counting a swap of neighbours as one edit
+/// (optimal string alignment: `rleu` is one edit from `relu`).
 func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
         for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
         }
-        prev = cur
     }
-    return prev[b.count]
+    return d[a.count][b.count]
 }

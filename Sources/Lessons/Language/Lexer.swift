@@ -67,6 +67,12 @@ struct Lexer {
                     tokens.append(Token(kind: .string(String(s)), line: lineNo, column: start + 1))
                     continue
                 }
+                // `**` (power) is the one symbol of two characters.
+                if c == "*", p + 1 < chars.count, chars[p + 1] == "*" {
+                    tokens.append(Token(kind: .symbol("**"), line: lineNo, column: start + 1))
+                    p += 2
+                    continue
+                }
                 let symbols: Set<Unicode.Scalar> = ["+", "-", "*", "/", "@", "=", "(", ")", "[", "]", ",", ":"]
                 guard symbols.contains(c) else {
                     throw LessonError("unexpected character '\(Character(c))'", at: loc(start))

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Runs an engine call, turning its `TensorError` into a `LessonError` at `loc`.
@@ -55,6 +56,7 @@ enum Operators {
             let bad = Numeric(a) == nil ? a : b
             throw LessonError("'\(op)' needs numbers or tensors, got \(bad.typeName)", at: loc)
         }
+        if op == "**" { return try power(x, y, at: loc) }
         if op == "@" {
             guard !x.shape.isEmpty, !y.shape.isEmpty else {
                 throw LessonError("'@' needs tensors of rank 1 or 2, got \(formatShape(x.shape)) and \(formatShape(y.shape))", at: loc, hint: "use '*' to multiply by a number")
@@ -81,6 +83,39 @@ enum Operators {
             default: return Value.wrap(try p.matmul(q))
             }
         }
+    }
+
+    /// `x ** n`: every element to the power of a number. An Int to a non-negative Int power
+    /// stays an exact Int (overflow is an error); anything else is Float, and a result that is
+    /// not a number (a negative base to a fractional power) is an error.
+    static func power(_ x: Numeric, _ y: Numeric, at loc: SourceLocation) throws(LessonError) -> Value {
+        guard y.shape.isEmpty else {
+            throw LessonError("'**' needs a number as the exponent, got a tensor of shape \(formatShape(y.shape))", at: loc)
+        }
+        if case .int(let t) = x, case .int(let e) = y, let n = e.scalars.first, n >= 0 {
+            var out: [Int] = []
+            out.reserveCapacity(t.scalars.count)
+            for v in t.scalars {
+                var r = 1
+                for _ in 0..<n {
+                    let (m, overflow) = r.multipliedReportingOverflow(by: v)
+                    if overflow { throw LessonError("integer overflow: \(v) ** \(n) does not fit in an Int", at: loc, hint: "use float(x) ** n") }
+                    r = m
+                }
+                out.append(r)
+            }
+            return Value.wrap(Tensor<Int>(shape: t.shape, scalars: out))
+        }
+        let t = x.asFloat
+        let n = y.asFloat.scalars.first ?? 1
+        var out: [Float] = []
+        out.reserveCapacity(t.scalars.count)
+        for v in t.scalars {
+            let r = Float(Foundation.pow(Double(v), Double(n)))
+            guard !r.isNaN else { throw LessonError("\(v) ** \(n) is not a number (a negative base needs a whole exponent)", at: loc) }
+            out.append(r)
+        }
+        return Value.wrap(Tensor<Float>(shape: t.shape, scalars: out))
     }
 
     /// `x[...]` with Python semantics on tensors, shapes and lists.

@@ -116,7 +116,18 @@ struct Parser {
             defer { depth -= 1 }
             return try unary()
         }
-        return try postfix()
+        return try power()
+    }
+
+    /// `a ** b`, binding tighter than a unary minus on its left and grouping to the right, as
+    /// in Python: `-x ** 2` is `-(x ** 2)`, `2 ** -1` is 0.5, `2 ** 3 ** 2` is 2 ** 9.
+    private mutating func power() throws(LessonError) -> Expr {
+        let base = try postfix()
+        guard isSymbol("**") else { return base }
+        let op = advance()
+        try enter()
+        defer { depth -= 1 }
+        return .binary("**", base, try unary(), loc(op))
     }
 
     private mutating func postfix() throws(LessonError) -> Expr {

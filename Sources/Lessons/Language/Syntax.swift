@@ -45,3 +45,13 @@ enum Statement: Sendable {
     case expression(Expr)
     case step(Expr, SourceLocation)
 }
+
+extension Statement {
+    /// Where the statement starts.
+    var location: SourceLocation {
+        switch self {
+        case .assign(_, _, let l), .step(_, let l): l
+        case .expression(let e): e.location
+        }
+    }
+}

@@ -111,8 +111,10 @@ struct FrameRenderer {
         out.append("")
         out += wrapTerms(frame.equation, width: width)
         out.append("")
-        out.append(terminal.dim(autoplay ? "autoplay · any key stops · q: skip to the result"
-                                         : "Enter/space: next · b: back · a: autoplay · q: skip to the result"))
+        out.append(terminal.dim(PlayerScreen.legend(autoplay
+            ? [.init("autoplay", keep: true), .init("+/-: speed", keep: true), .init("any key stops", keep: true), .init("q: skip")]
+            : [.init("Enter: next", keep: true), .init("b: back"), .init("a: autoplay"), .init("+/-: speed"),
+               .init("j: jump"), .init("q: skip", keep: true)], width: width)))
         return out
     }
 

@@ -71,3 +71,14 @@ public final class TraceStepPresenter: StepPresenter {
     public init() {}
     public func present(_ trace: StepTrace) -> String { trace.text() }
 }
+
+/// Passes traces on to another presenter and keeps them, so a walk can be played again.
+public final class RecordingStepPresenter: StepPresenter {
+    public let inner: StepPresenter
+    public private(set) var traces: [StepTrace] = []
+    public init(_ inner: StepPresenter) { self.inner = inner }
+    public func present(_ trace: StepTrace) -> String {
+        traces.append(trace)
+        return inner.present(trace)
+    }
+}

@@ -94,30 +94,63 @@ public enum KeyReader {
         raw = false
     }
 
-    /// Waits for one key; `timeout` in milliseconds (nil = forever) gives nil when it passes.
+    /// Waits for one key in the simple scheme (next, back, autoplay, quit); `timeout` in
+    /// milliseconds (nil = forever) gives nil when it passes. Esc is `.other`, never quit.
     public static func read(timeout: Int? = nil) -> Key? {
-        if let timeout {
-            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            if poll(&fds, 1, Int32(timeout)) <= 0 { return nil }
-        }
-        var byte: UInt8 = 0
-        let n = Glibc.read(STDIN_FILENO, &byte, 1)
-        if n <= 0 { return .quit }
-        switch byte {
-        case 10, 13, 32: return .next
-        case UInt8(ascii: "b"), UInt8(ascii: "B"), 127: return .back
-        case UInt8(ascii: "a"), UInt8(ascii: "A"): return .autoplay
-        case UInt8(ascii: "q"), UInt8(ascii: "Q"), 4: return .quit
-        case 27:
-            // Arrow keys: ESC [ C (right) = next, ESC [ D (left) = back.
-            var seq = [UInt8](repeating: 0, count: 2)
-            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            if poll(&fds, 1, 30) > 0, Glibc.read(STDIN_FILENO, &seq, 2) == 2, seq[0] == 91 {
-                if seq[1] == 67 { return .next }
-                if seq[1] == 68 { return .back }
-            }
-            return .quit
+        guard let key = readKey(timeout: timeout) else { return nil }
+        switch key {
+        case .enter, .space, .right: return .next
+        case .left, .backspace, .character("b"), .character("B"): return .back
+        case .character("a"), .character("A"): return .autoplay
+        case .character("q"), .character("Q"), .endOfInput: return .quit
         default: return .other
+        }
+    }
+
+    /// Waits for one key (see `Buffered.next()`); `timeout` in milliseconds gives nil when it
+    /// passes with no key.
+    public static func readKey(timeout: Int? = nil) -> PlayerKey? {
+        if let timeout, !shared.hasPending, !waitForInput(timeout) { return nil }
+        return shared.next()
+    }
+
+    nonisolated(unsafe) private static var shared = Buffered()
+
+    /// Whether input arrives within `milliseconds`.
+    static func waitForInput(_ milliseconds: Int) -> Bool {
+        var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&fds, 1, Int32(milliseconds)) > 0
+    }
+
+    /// Bytes read from stdin and not yet decoded: several keys can arrive in one read (a fast
+    /// typist, a paste, `tmux send-keys`), and the rest wait here for the next call.
+    public struct Buffered {
+        var bytes: [UInt8] = []
+        var keys: [PlayerKey] = []
+
+        public init() {}
+
+        var hasPending: Bool { !keys.isEmpty || !bytes.isEmpty }
+
+        /// The next key, waiting for it. An ESC with nothing after it within 30 ms is the Esc
+        /// key; the end of input is `.endOfInput`.
+        public mutating func next() -> PlayerKey {
+            while keys.isEmpty {
+                if !bytes.isEmpty, !KeyReader.waitForInput(30) {
+                    keys = KeyDecoder.decodeAll(&bytes, final: true)
+                    continue
+                }
+                var chunk = [UInt8](repeating: 0, count: 64)
+                let n = Glibc.read(STDIN_FILENO, &chunk, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    keys = KeyDecoder.decodeAll(&bytes, final: true) + [.endOfInput]
+                    break
+                }
+                bytes += chunk[0..<n]
+                keys = KeyDecoder.decodeAll(&bytes, final: false)
+            }
+            return keys.removeFirst()
         }
     }
 }
