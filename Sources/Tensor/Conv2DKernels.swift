@@ -109,6 +109,13 @@ enum Conv2DKernels {
     static func poolingUsesOneDNN(_ x: [Int], _ g: WindowGeometry) -> Bool {
         !Engine.portable && x.reduce(1, *) * g.kernelHeight * g.kernelWidth >= smallWork
     }
+
+    /// Max pooling stays on the engine's own loops (`maxPoolWithIndices`: eight channels at a
+    /// time with vector selects, rows on all cores): measured on this machine (Xeon, family 6
+    /// model 207, AVX-512) at the tutorial's 32x150x150x32, oneDNN 2.6.3's max pooling on nhwc
+    /// took 37 ms forward and 83 ms forward+backward, the loops 12 and 25, and training ran at
+    /// 43 against 82 images/s. (oneDNN's max pooling is still tested against them.)
+    static let maxPoolUsesOneDNN = false
     // (Pooling tests call `poolingForward` and `poolingBackward` directly for the oneDNN path.)
 
     /// Max or average pooling forward through oneDNN: y (N,OH,OW,C) and, for max pooling, the

@@ -44,7 +44,8 @@ extension Float {
         Tensor(shape: a.shape, scalars: LargeArray.zipMap(a.scalars, b.scalars, FloatSum.self))
     }
     public static func maxPool(_ x: Tensor<Float>, _ g: WindowGeometry) -> Tensor<Float> {
-        Conv2DKernels.poolingUsesOneDNN(x.shape, g) ? Conv2DKernels.poolingForward(x, g, max: true).0 : x.maxPoolWithIndices(g).values
+        Conv2DKernels.maxPoolUsesOneDNN && Conv2DKernels.poolingUsesOneDNN(x.shape, g)
+            ? Conv2DKernels.poolingForward(x, g, max: true).0 : x.maxPoolWithIndices(g).values
     }
     public static func averagePool(_ x: Tensor<Float>, _ g: WindowGeometry) throws(TensorError) -> Tensor<Float> {
         Conv2DKernels.poolingUsesOneDNN(x.shape, g) ? Conv2DKernels.poolingForward(x, g, max: false).0 : try x.avgPoolReference(g)

@@ -99,7 +99,7 @@ extension Tape {
         let x4 = try batched4(x, "maxPool")
         let (t, g) = try x4.tensor.poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
         let values: Tensor<Float>, winners: PoolWinners
-        if Conv2DKernels.poolingUsesOneDNN(t.shape, g) {
+        if Conv2DKernels.maxPoolUsesOneDNN && Conv2DKernels.poolingUsesOneDNN(t.shape, g) {
             let (y, workspace) = Conv2DKernels.poolingForward(t, g, max: true)
             (values, winners) = (y, .workspace(workspace!, g))
         } else {
