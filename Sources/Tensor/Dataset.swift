@@ -17,6 +17,14 @@ public protocol Dataset: Sendable {
     ///
     /// Must give the same values every time it is called with the same indices, on any thread.
     func batch(_ indices: [Int]) -> Batch
+    /// The batch as pass `epoch` over the data sees it: the same as `batch(_:)` for a fixed
+    /// set; a set that draws something per pass (augmented images) draws it from the epoch and
+    /// each example's position, so a resumed run sees the same batches.
+    func batch(_ indices: [Int], epoch: Int) -> Batch
+}
+
+extension Dataset {
+    public func batch(_ indices: [Int], epoch: Int) -> Batch { batch(indices) }
 }
 
 /// One batch of examples: inputs x (N, ...), labels y (N, ...) and which examples they are.
@@ -125,7 +133,7 @@ public final class BatchStream<D: Dataset>: Sequence, IteratorProtocol {
         if let p = pending, p.epoch == epoch, p.batchIndex == batchIndex {
             batch = p.wait()
         } else {
-            batch = dataset.batch(indices(ofBatch: batchIndex))
+            batch = dataset.batch(indices(ofBatch: batchIndex), epoch: epoch)
         }
         pending = nil
         batchIndex += 1
@@ -154,7 +162,7 @@ public final class BatchStream<D: Dataset>: Sequence, IteratorProtocol {
             self.epoch = epoch
             self.batchIndex = batchIndex
             DispatchQueue.global(qos: .userInitiated).async { [self] in
-                result = dataset.batch(indices)
+                result = dataset.batch(indices, epoch: epoch)
                 done.signal()
             }
         }

@@ -31,6 +31,9 @@ public final class TrainingRun: @unchecked Sendable {
     public private(set) var position = FitPosition()
     private var trainer: AnyTrainer
 
+    /// The training images as training sees them: augmented on the fly when the settings say so.
+    let trainingSet: any Dataset
+
     public var plan: FitPlan {
         FitPlan(epochs: settings.epochs, batchSize: settings.batch, stepsPerEpoch: settings.stepsPerEpoch)
     }
@@ -95,6 +98,13 @@ public final class TrainingRun: @unchecked Sendable {
         guard classes >= 2 else { throw .settings("training a classifier needs at least 2 classes, got \(classes)") }
         loss = Loss.forClasses(classes)
         try Self.checkHead(model, classes: classes, name: settings.model)
+        if let text = settings.augment {
+            do { trainingSet = try AugmentedImages(splits.train, spec: try AugmentSpec(parsing: text), seed: settings.seed) } catch {
+                throw .settings("--augment: \(error.message)")
+            }
+        } else {
+            trainingSet = splits.train
+        }
         record = RunRecord(settings: settings, program: programVersion, engine: "oneDNN \(OneDNN.version), \(OneDNN.effectiveISA)",
                            dataHash: String(splits.dataHash, radix: 16), files: splits.files.count, classNames: splits.classNames,
                            input: model.inputShape, loss: loss.rawValue, fingerprint: settings.fingerprint(dataHash: splits.dataHash))
@@ -244,7 +254,7 @@ public final class TrainingRun: @unchecked Sendable {
             var stopAfterEpoch = false
             let finished: Bool
             do {
-                finished = try trainer.fit(splits.train, validation: splits.validation, plan: epochPlan, position: &p, history: &h) { event in
+                finished = try trainer.fit(trainingSet, validation: splits.validation, plan: epochPlan, position: &p, history: &h) { event in
                     let control = onEvent(event)
                     if case .epochDone = event, case .stop = control { stopAfterEpoch = true }
                     return control

@@ -27,13 +27,17 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// Stop instead of skipping a corrupt image.
     public var strict: Bool
+    /// Augmentation of the training images (`tutorial`, or "rotation=10,shift=0.1,flip"), or nil.
+    public var augment: String?
 
     public init(data: String, classes: [String]? = nil, train: Int? = nil, validation: Int? = 0, test: Int? = 0,
                 model: String = "tutorial", size: String? = nil, epochs: Int = 1, batch: Int = 32, stepsPerEpoch: Int? = nil,
-                optimizer: String = "adam", learningRate: Float? = nil, seed: UInt64 = 0, strict: Bool = false) {
+                optimizer: String = "adam", learningRate: Float? = nil, seed: UInt64 = 0, strict: Bool = false,
+                augment: String? = nil) {
         self.data = data; self.classes = classes; self.train = train; self.validation = validation; self.test = test
         self.model = model; self.size = size; self.epochs = epochs; self.batch = batch; self.stepsPerEpoch = stepsPerEpoch
         self.optimizer = optimizer; self.learningRate = learningRate; self.seed = seed; self.strict = strict
+        self.augment = augment
     }
 
     /// Checks what can be checked before any file is read; the first problem is the error.
@@ -46,6 +50,11 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         }
         if let lr = learningRate, !(lr > 0 && lr.isFinite) { throw .settings("--lr must be a positive number, got \(lr)") }
         if let size { do { _ = try parseShape(size) } catch { throw .settings("--size: \(error)") } }
+        if let augment {
+            do { _ = try AugmentSpec(parsing: augment) } catch {
+                throw .settings("--augment: \(error.message)" + (error.hint.map { "\nhint: \($0)" } ?? ""))
+            }
+        }
     }
 
     /// The hash the checkpoints carry: these settings and the data's file list, so that a

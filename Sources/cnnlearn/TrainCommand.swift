@@ -68,6 +68,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Go on with the run in this folder from its last checkpoint.")
     var resume: String?
 
+    @Option(help: "Augment the training images: tutorial (the notebook's generator) or keys, e.g. \"rotation=10,shift=0.1,zoom=0.1,flip\" (see cnnlearn augment).")
+    var augment: String?
+
     @Flag(help: "Stop at a corrupt image instead of skipping it with a warning.")
     var strict = false
 
@@ -98,7 +101,8 @@ struct TrainCommand: ParsableCommand {
                 let settings = TrainingSettings(
                     data: data ?? "", classes: classes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
                     train: train, validation: validation ?? 0, test: test ?? 0, model: model, size: size, epochs: epochs, batch: batch,
-                    stepsPerEpoch: stepsPerEpoch, optimizer: optimizer, learningRate: lr, seed: seed, strict: strict)
+                    stepsPerEpoch: stepsPerEpoch, optimizer: optimizer, learningRate: lr, seed: seed, strict: strict,
+                    augment: augment)
                 run = try TrainingRun(settings: settings, folder: out ?? Self.nextRunFolder())
                 for w in run.splits.warnings { FileHandle.standardError.write(Data((w.warningDescription + "\n").utf8)) }
                 try run.create()
@@ -109,6 +113,7 @@ struct TrainCommand: ParsableCommand {
         let s = run.splits
         print("run: \(run.folder ?? "")")
         print("data: \(run.settings.data), classes \(s.classNames.joined(separator: ", ")); train \(s.train.count), validation \(s.validation?.count ?? 0), test \(s.test?.count ?? 0) images")
+        if let a = run.settings.augment { print("augment: \(a) (training images only, drawn per image and pass from the seed)") }
         print("model: \(run.settings.model), input \(formatShape(run.model.inputShape)), \(groupedThousands(run.model.parameterCount)) parameters; loss \(run.loss.rawValue); \(run.settings.optimizer); engine \(run.record.engine), \(Threads.count) threads")
 
         let interrupted = Mutex(false)

@@ -160,3 +160,53 @@ func bits(_ w: ModelWeights) -> [[UInt32]] { w.tensors.flatMap { $0 }.map { $0.s
         #expect { try TrainingRun(settings: s, folder: dir + "/run2") } throws: { "\($0)".contains("differs from the model file") }
     }
 }
+
+/// Training with augmentation: the training batches are transformed (validation is not), the
+/// same seed gives the same bits, and a stopped and resumed run draws the same transforms.
+@Suite(.serialized) struct AugmentedTrainingTests {
+    func settings(_ augment: String?) -> TrainingSettings {
+        var s = barsSettings(epochs: 2)
+        s.augment = augment
+        return s
+    }
+
+    @Test func augmentedBatchesDifferAndRepeat() throws {
+        let run = try TrainingRun(settings: settings("rotation=20,shift=0.1,flip"), folder: nil)
+        let plain = run.splits.train.batch([0, 1, 2])
+        let a = run.trainingSet.batch([0, 1, 2], epoch: 0)
+        #expect(a.y == plain.y)
+        #expect(a.x.shape == plain.x.shape)
+        #expect(a.x != plain.x)
+        #expect(run.trainingSet.batch([0, 1, 2], epoch: 0) == a)
+        #expect(run.trainingSet.batch([0, 1, 2], epoch: 1) != a)
+        // "none" draws the identity: the plain batch, bit for bit.
+        let none = try TrainingRun(settings: settings("none"), folder: nil)
+        #expect(none.trainingSet.batch([0, 1, 2], epoch: 3) == plain)
+    }
+
+    @Test func resumedAugmentedRunHasTheSameBits() throws {
+        let a = temporaryFolder("aug-a"), b = temporaryFolder("aug-b")
+        defer { for f in [a, b] { try? FileManager.default.removeItem(atPath: f) } }
+        let whole = try TrainingRun(settings: settings("tutorial"), folder: a)
+        try whole.create()
+        #expect(try whole.train())
+        let first = try TrainingRun(settings: settings("tutorial"), folder: b)
+        try first.create()
+        _ = try first.train { event in
+            if case let .batchDone(epoch, batch, _, _, _, _, _) = event, epoch == 2, batch == 2 { return .stop }
+            return .proceed
+        }
+        let resumed = try TrainingRun.resume(b)
+        #expect(try resumed.train())
+        #expect(bits(resumed.weights) == bits(whole.weights))
+        #expect(withoutSeconds(resumed.history) == withoutSeconds(whole.history))
+        // Without augmentation the same seed trains to other weights.
+        let plain = try TrainingRun(settings: settings(nil), folder: nil)
+        try plain.train()
+        #expect(bits(plain.weights) != bits(whole.weights))
+    }
+
+    @Test func aBadSpecIsOneClearError() throws {
+        #expect { try TrainingRun(settings: settings("rotaton=10"), folder: nil) } throws: { "\($0)".contains("--augment") && "\($0)".contains("rotaton") }
+    }
+}
