@@ -63,6 +63,10 @@ public final class TrainingRun: @unchecked Sendable {
             let s: [Int]
             do { s = try parseShape(size) } catch { throw .settings("--size: \(error)") }
             guard s.count == 3, s[2] == 1 || s[2] == 3 else { throw .settings("--size must be HxWx1 or HxWx3, got \(size)") }
+            // Every image is kept at this size: a hostile size would ask for terabytes.
+            guard s[0] <= Self.maximumSide, s[1] <= Self.maximumSide else {
+                throw .settings("--size \(size) is larger than \(Self.maximumSide)x\(Self.maximumSide); the images are kept at that size in memory")
+            }
             format = ImageFormat(height: s[0], width: s[1], channels: s[2])
         } else {
             format = source.defaultFormat
@@ -114,6 +118,9 @@ public final class TrainingRun: @unchecked Sendable {
                                      loss: loss, seed: settings.seed)
         } catch { throw .model("\(error)") }
     }
+
+    /// The largest image side `--size` takes (the tutorial uses 150, VGG16 224).
+    public static let maximumSide = 1024
 
     /// A model file's path: as given when it exists, else in `folder` (a lesson's own folder).
     static func resolve(_ path: String, in folder: String?) -> String {

@@ -41,6 +41,9 @@ enum TrainingBuiltins {
             guard let s = try? parseShape(size), s.count == 3, s[2] == 1 || s[2] == 3 else {
                 throw LessonError("size must be HxWx1 or HxWx3, got \"\(size)\"", at: a.location)
             }
+            guard s[0] <= TrainingRun.maximumSide, s[1] <= TrainingRun.maximumSide else {
+                throw LessonError("size \"\(size)\" is larger than \(TrainingRun.maximumSide)x\(TrainingRun.maximumSide); the images are kept at that size in memory", at: a.location)
+            }
             format = ImageFormat(height: s[0], width: s[1], channels: s[2])
         }
         do {
