@@ -103,9 +103,15 @@ enum TrainingBuiltins {
             let run = try TrainingRun(settings: settings, splits: data, model: m, folder: nil)
             try Engine.portably { () throws(TrainingError) in
                 try run.train { event in
-                    if case .epochDone(let e) = event { it.emit(epochLine(e, of: epochs, decimals: decimals)) }
-                    return .proceed
+                    if case .epochDone(let e) = event {
+                        it.emit(epochLine(e, of: epochs, decimals: decimals))
+                        it.onEpoch?(e, epochs)
+                    }
+                    return it.interruptRequested() ? .stop : .proceed
                 }
+            }
+            if run.history.count < epochs, it.interruptRequested() {
+                throw LessonError("interrupted: training stopped after \(run.history.count) of \(epochs) epochs", at: a.location)
             }
             return .run(RunValue(name: m.name, history: run.history, epochs: epochs, run: run))
         } catch {
