@@ -25,7 +25,8 @@ enum Assets {
     article > table td, article > table th { border: 1px solid var(--line); padding: .2rem .5rem; }
     details { border: 1px solid var(--line); border-radius: 4px; padding: .4rem .8rem; margin: 1rem 0; }
     summary { cursor: pointer; font-weight: bold; }
-    .toolbar { position: sticky; top: 0; z-index: 2; background: var(--bg); padding: .5rem 0; border-bottom: 1px solid var(--line);
+    @media (min-width: 600px) { header { position: sticky; top: 0; z-index: 2; background: var(--bg); } }
+    .toolbar { padding: .5rem 0 0;
                display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
     .status { color: var(--muted); }
     button { font: inherit; padding: .3rem .7rem; border: 1px solid #57606a; border-radius: 4px; background: #f6f8fa; color: var(--ink); cursor: pointer; }

@@ -71,7 +71,7 @@ public struct LessonPage {
         if let n = next { footer += "<p>Next lesson: <a href=\"\(HTML.escape(n.href))\">\(HTML.escape(n.title))</a></p>" }
         footer += "<p>Made by cnnlearn from <code>\(HTML.escape((document.path as NSString).lastPathComponent))</code>.</p></footer>"
         return PageShell.html(title: "\(title)\(document.title) · cnnlearn", meta: meta, mode: mode,
-                              body: "<header>\(nav)</header>\n\(toolbar)<main id=\"main\">\n<article>\n\(body)</article>\n</main>\n\(footer)")
+                              body: "<header>\(nav)\n\(toolbar)</header>\n<main id=\"main\">\n<article>\n\(body)</article>\n</main>\n\(footer)")
     }
 }
 
@@ -174,8 +174,7 @@ enum CellMarkup {
         let options = v.options.isEmpty ? "" : " <span class=\"options\">(\(HTML.escape(v.options.joined(separator: ", "))))</span>"
         s += "<h2 class=\"cell-label\" id=\"\(id)-label\">In [\(n)]\(options) <span class=\"verdict\">\(Self.badge(v))</span></h2>\n"
         if editable {
-            s += "<label class=\"visually-hidden\" for=\"\(id)-code\">Code of cell \(n)</label>\n"
-            s += "<textarea class=\"code\" id=\"\(id)-code\" rows=\"\(rows)\" spellcheck=\"false\" autocapitalize=\"off\" autocomplete=\"off\" data-original=\"\(HTML.escape(v.code))\">\(HTML.escape(v.code))</textarea>\n"
+            s += "<textarea class=\"code\" id=\"\(id)-code\" aria-label=\"Code of cell \(n)\" rows=\"\(rows)\" spellcheck=\"false\" autocapitalize=\"off\" autocomplete=\"off\" data-original=\"\(HTML.escape(v.code))\">\(HTML.escape(v.code))</textarea>\n"
             s += "<div class=\"cell-buttons\"><button type=\"button\" data-action=\"run\" aria-describedby=\"\(id)-label\">Run</button> "
             s += "<button type=\"button\" data-action=\"run-rest\" aria-describedby=\"\(id)-label\">Run from here to the end</button> "
             s += "<button type=\"button\" data-action=\"revert\" aria-describedby=\"\(id)-label\">Undo edits</button></div>\n"
@@ -185,6 +184,14 @@ enum CellMarkup {
         s += "<div class=\"result\" id=\"\(id)-result\" aria-live=\"polite\">\n" + result(v) + "</div>\n"
         s += "</section>\n"
         return s
+    }
+
+    /// The SVG with its element ids (markers, gradients) prefixed, so several figures inline in
+    /// one page do not share ids.
+    static func uniqueIDs(_ svg: String, prefix: String) -> String {
+        svg.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)")
+            .replacingOccurrences(of: "url(#", with: "url(#\(prefix)")
+            .replacingOccurrences(of: "href=\"#", with: "href=\"#\(prefix)")
     }
 
     /// The verdict as a symbol and words (colour is a second signal, never the only one).
@@ -215,8 +222,8 @@ enum CellMarkup {
         if let expected = v.expected, v.outcome == "mismatch" || v.outcome == "missing-error" {
             s += "<div class=\"expected\"><p>Expected output (from the lesson):</p><pre>\(HTML.escape(expected))</pre></div>\n"
         }
-        for f in v.figures {
-            s += "<figure class=\"figure\" data-figure=\"\(HTML.escape(f.id))\">\(f.svg)<figcaption>\(HTML.escape(f.desc))</figcaption></figure>\n"
+        for (k, f) in v.figures.enumerated() {
+            s += "<figure class=\"figure\" data-figure=\"\(HTML.escape(f.id))\">\(uniqueIDs(f.svg, prefix: "c\(v.number)f\(k)-"))<figcaption>\(HTML.escape(f.desc))</figcaption></figure>\n"
         }
         for (k, step) in v.steps.enumerated() {
             s += StepMarkup.widget(step, cell: v.number, index: k)

@@ -248,26 +248,29 @@ struct Guard<Context: RequestContext>: RouterMiddleware {
                                           hint: "open the URL cnnlearn serve printed; other host names are refused against DNS rebinding")
         }
         let query = request.uri.queryParameters["token"].map(String.init)
-        let cookie = Self.cookie(request.headers[.cookie] ?? "", "cnnlearn-token")
+        let cookie = TokenCheck.cookie(request.headers[.cookie] ?? "", "cnnlearn-token")
         let header = request.headers[HTTPField.Name("X-CNNLearn-Token")!]
         let carries: Bool
         if request.method == .get || request.method == .head {
-            carries = Self.same(query, token) || Self.same(cookie, token)
+            carries = TokenCheck.same(query, token) || TokenCheck.same(cookie, token)
         } else {
             // A POST must carry the token in a header, which only the page's own script sets.
-            carries = Self.same(header, token) && (Self.same(cookie, token) || Self.same(query, token))
+            carries = TokenCheck.same(header, token) && (TokenCheck.same(cookie, token) || TokenCheck.same(query, token))
         }
         guard carries else {
             return NotebookServer.problem(.forbidden, "this request does not carry the notebook's token",
                                           hint: "open the URL cnnlearn serve printed, which ends in ?token=...")
         }
         var response = try await next(request, context)
-        if Self.same(query, token), !Self.same(cookie, token) {
+        if TokenCheck.same(query, token), !TokenCheck.same(cookie, token) {
             response.headers.append(HTTPField(name: .setCookie, value: "cnnlearn-token=\(token); Path=/; HttpOnly; SameSite=Strict"))
         }
         return response
     }
+}
 
+/// The token's comparisons.
+enum TokenCheck {
     static func cookie(_ header: String, _ name: String) -> String? {
         for part in header.split(separator: ";") {
             let kv = part.trimmingCharacters(in: .whitespaces)
