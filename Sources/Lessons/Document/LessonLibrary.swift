@@ -97,7 +97,10 @@ public struct LessonLibrary: Sendable {
         let stem = "\(old < 10 ? "0" : "")\(old)-\(oldName)"
         let nowStem = "\(now.number < 10 ? "0" : "")\(now.number)-\(now.name)"
         if q == stem { return "note: lesson \(stem) is now \(nowStem) (the lessons follow the tutorial's order); running it" }
-        if q == numberPart { return "note: lessons were renumbered to follow the tutorial's order; \(oldName) was \(old) and is now \(now.number) (cnnlearn lesson \(oldName))" }
+        if q == numberPart {
+            let current = entries().first(where: { $0.number == old }).map { "\(old) is now \($0.name); " } ?? ""
+            return "note: lessons were renumbered to follow the tutorial's order: \(current)\(oldName) was \(old) and is now \(now.number) (cnnlearn lesson \(oldName))"
+        }
         return nil
     }
 
