@@ -52,7 +52,9 @@ public struct Checker {
                 throw LessonError("no such file or folder", at: SourceLocation(file: p, line: 1, column: 1))
             }
             if isDir.boolValue {
-                let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+                // A folder's lessons are its NN-name.md files (not its README.md or CLAIMS.md).
+                let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? [])
+                    .filter { $0.hasSuffix(".md") && LessonName(fileName: $0) != nil }.sorted()
                 out += names.map { (p as NSString).appendingPathComponent($0) }
             } else {
                 out.append(p)
