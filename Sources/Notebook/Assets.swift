@@ -200,6 +200,7 @@ enum Assets {
             state.live[data.cell] = { pre: el("pre", "output"), points: [] };
             var res = sec.querySelector(".result"); res.textContent = ""; res.appendChild(state.live[data.cell].pre);
             sec.dataset.outcome = "not-run";
+            sec.querySelector(".verdict").innerHTML = '<span class="badge not-run">… running</span>';
           }
           state.live[data.cell].pre.textContent += data.text;
         } else if (ev === "epoch") {

@@ -241,9 +241,12 @@ struct Guard<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let p = port()
+        // Bound to every address (--host 0.0.0.0 or ::), the server cannot know the names other
+        // machines reach it by: the token alone guards it, as the warning at start says.
+        let wildcard = host == "0.0.0.0" || host == "::"
         let names = Set(["127.0.0.1", "localhost", "[::1]", host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host])
         let allowed = Set(names.map { "\($0):\(p)" })
-        guard let h = request.head.authority?.lowercased(), allowed.contains(h) else {
+        guard let h = request.head.authority?.lowercased(), wildcard || allowed.contains(h) else {
             return NotebookServer.problem(.forbidden, "the Host header '\(request.head.authority ?? "")' does not name this server",
                                           hint: "open the URL cnnlearn serve printed; other host names are refused against DNS rebinding")
         }

@@ -45,11 +45,12 @@ struct ServeCommand: ParsableCommand {
             do { path = "/lessons/\(try library.find(lesson).name)" } catch { throw LessonCommandError(error) }
         }
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
-            FileHandle.standardError.write(Data("warning: --host \(host): other machines on the network can reach this server; the token in the URL is all that guards it\n".utf8))
+            FileHandle.standardError.write(Data("warning: --host \(host): other machines on the network can reach this server; the token in the URL is all that guards it\(host == "0.0.0.0" || host == "::" ? " (and any Host header is accepted)" : "")\n".utf8))
         }
         let settings = NotebookServer.Settings(host: host, port: port, cellTimeLimit: cellTimeLimit)
         let server = NotebookServer(library: library, settings: settings)
-        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let wildcard = host == "0.0.0.0" || host == "::"
+        let shownHost = wildcard ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
         let firstPage = path
         let failure = FailureBox()
         let done = DispatchSemaphore(value: 0)

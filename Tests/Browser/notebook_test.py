@@ -206,6 +206,7 @@ try:
                     check(False, "the live curve draws as epochs end (no second epoch within 240 s)")
                 live = d.find_element(By.CSS_SELECTOR, f"#cell-{number} pre.output").text
                 check("epoch 1/400" in live or "1/400" in live, f"epoch lines stream into the output ({live[:60]!r})")
+                d.execute_script("arguments[0].scrollIntoView()", d.find_element(By.CSS_SELECTOR, f"#cell-{number} .live-curve"))
                 d.save_screenshot(os.path.join(SHOTS, "training-live-1280.png"))
                 d.find_element(By.CSS_SELECTOR, '[data-action="stop"]').click()
                 wait_idle(d, 60)
