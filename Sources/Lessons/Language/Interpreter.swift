@@ -31,6 +31,8 @@ public final class Interpreter {
     /// Asked before every statement and builtin call; true stops the cell with an error (the
     /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
     public var interruptRequested: () -> Bool = { false }
+    /// Where cells may read and write files (the lesson's folder and `--allow-path` folders).
+    public var fileAccess: FileAccess
     /// Told of every piece of output as it is printed (the browser notebook streams it).
     public var onEmit: ((PrintedPiece) -> Void)?
     /// Told of every epoch a `train(...)` call finishes, with the number of epochs asked for
@@ -57,6 +59,7 @@ public final class Interpreter {
                 figures: FigureCollector? = nil) {
         self.file = file
         self.baseDirectory = baseDirectory
+        self.fileAccess = .lesson(in: baseDirectory)
         self.stepPresenter = stepPresenter
         self.figures = figures
     }
