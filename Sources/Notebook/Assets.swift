@@ -64,6 +64,7 @@ enum Assets {
     .grid td.new { background: var(--new); outline: 2px solid #0b4fb3; outline-offset: -2px; font-weight: bold; }
     .grid td.empty { color: var(--muted); }
     .equation { font-family: "DejaVu Sans Mono", monospace; font-size: .9rem; white-space: pre-wrap; }
+    .live-curve { display: flex; flex-wrap: wrap; gap: .5rem; }
     .live-curve svg { max-width: 100%; height: auto; }
     footer { margin-top: 2rem; border-top: 1px solid var(--line); color: var(--muted); }
     .index li { margin: .3rem 0; }
@@ -174,24 +175,30 @@ enum Assets {
       function liveCurve(sec, points, of) {
         var box = sec.querySelector(".live-curve");
         if (!box) { box = el("div", "live-curve"); sec.querySelector(".result").appendChild(box); }
-        var w = 360, h = 160, pad = 30, max = 0;
-        points.forEach(function (p) { max = Math.max(max, p.loss, p.val_loss == null ? 0 : p.val_loss); });
-        max = max > 0 ? max : 1;
-        function line(key) {
-          return points.filter(function (p) { return p[key] != null; }).map(function (p) {
-            var x = pad + (w - 2 * pad) * (of > 1 ? (p.epoch - 1) / (of - 1) : 0), y = h - pad - (h - 2 * pad) * p[key] / max;
-            return x.toFixed(1) + "," + y.toFixed(1);
-          }).join(" ");
+        var last = points[points.length - 1], n = sec.dataset.cell;
+        function panel(name, train, val, fixedMax) {
+          var w = 340, h = 170, pad = 34, max = fixedMax || 0;
+          if (!fixedMax) points.forEach(function (p) { max = Math.max(max, p[train], p[val] == null ? 0 : p[val]); });
+          max = max > 0 ? max : 1;
+          function line(key) {
+            return points.filter(function (p) { return p[key] != null; }).map(function (p) {
+              var x = pad + (w - 2 * pad) * (of > 1 ? (p.epoch - 1) / (of - 1) : 0), y = h - pad - (h - 2 * pad) * p[key] / max;
+              return x.toFixed(1) + "," + y.toFixed(1);
+            }).join(" ");
+          }
+          var id = "lc-" + n + "-" + name;
+          var desc = name + " after epoch " + last.epoch + " of " + of + ": training " + last[train].toFixed(4) +
+            (last[val] != null ? ", validation " + last[val].toFixed(4) : "");
+          return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + w + ' ' + h + '" width="' + w + '" height="' + h + '" role="img" aria-labelledby="' + id + '-t ' + id + '-d">' +
+            '<title id="' + id + '-t">Training ' + name + ', live</title><desc id="' + id + '-d">' + desc + '</desc>' +
+            '<rect x="' + pad + '" y="' + pad + '" width="' + (w - 2 * pad) + '" height="' + (h - 2 * pad) + '" fill="none" stroke="#c9d1d9"/>' +
+            '<text x="4" y="' + (pad + 4) + '" font-size="11">' + max.toFixed(2) + '</text><text x="4" y="' + (h - pad) + '" font-size="11">0</text>' +
+            '<text x="' + pad + '" y="' + (h - 10) + '" font-size="11">epoch 1</text><text x="' + (w - pad - 40) + '" y="' + (h - 10) + '" font-size="11">epoch ' + of + '</text>' +
+            '<polyline fill="none" stroke="#0b4fb3" stroke-width="2" points="' + line(train) + '"/>' +
+            '<polyline fill="none" stroke="#a40e26" stroke-width="2" stroke-dasharray="5 3" points="' + line(val) + '"/>' +
+            '<text x="' + pad + '" y="18" font-size="12">' + name + ' (solid: training, dashed: validation), epoch ' + last.epoch + ' of ' + of + '</text></svg>';
         }
-        var last = points[points.length - 1];
-        var desc = "Loss after epoch " + last.epoch + " of " + of + ": training " + last.loss.toFixed(4) + (last.val_loss != null ? ", validation " + last.val_loss.toFixed(4) : "");
-        box.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + w + ' ' + h + '" width="' + w + '" height="' + h + '" role="img" aria-labelledby="lc-t-' + sec.dataset.cell + ' lc-d-' + sec.dataset.cell + '">' +
-          '<title id="lc-t-' + sec.dataset.cell + '">Training loss, live</title><desc id="lc-d-' + sec.dataset.cell + '"></desc>' +
-          '<rect x="' + pad + '" y="' + pad + '" width="' + (w - 2 * pad) + '" height="' + (h - 2 * pad) + '" fill="none" stroke="#c9d1d9"/>' +
-          '<polyline fill="none" stroke="#0b4fb3" stroke-width="2" points="' + line("loss") + '"/>' +
-          '<polyline fill="none" stroke="#a40e26" stroke-width="2" stroke-dasharray="5 3" points="' + line("val_loss") + '"/>' +
-          '<text x="' + pad + '" y="18" font-size="12">loss (solid: training, dashed: validation), epoch ' + last.epoch + ' of ' + of + '</text></svg>';
-        box.querySelector("desc").textContent = desc;
+        box.innerHTML = panel("loss", "loss", "val_loss", 0) + panel("accuracy", "accuracy", "val_accuracy", 1);
       }
       function handle(ev, data, state) {
         var sec = section(data.cell);

@@ -14,6 +14,7 @@ final class SessionBox: @unchecked Sendable {
     private var busy = false
     private var stop = false
     private(set) var lastUsed = Date()
+    static let running = NSLock()
 
     init(id: String, lessonName: String, session: NotebookSession) {
         self.id = id
@@ -43,6 +44,10 @@ final class SessionBox: @unchecked Sendable {
     /// Runs `body` on the session on a new thread, then releases the session and calls `done`.
     func start(_ body: @escaping @Sendable (NotebookSession) -> Void, done: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
+            // One cell at a time in the whole server: the engine's per-cell work limit and
+            // memory accounting are the process's, and two pages' cells would share them.
+            Self.running.lock()
+            defer { Self.running.unlock() }
             Engine.portably { body(session) }
             end()
             done()

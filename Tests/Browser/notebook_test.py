@@ -206,14 +206,14 @@ try:
                     check(False, "the live curve draws as epochs end (no second epoch within 240 s)")
                 live = d.find_element(By.CSS_SELECTOR, f"#cell-{number} pre.output").text
                 check("epoch 1/400" in live or "1/400" in live, f"epoch lines stream into the output ({live[:60]!r})")
-                d.execute_script("arguments[0].scrollIntoView()", d.find_element(By.CSS_SELECTOR, f"#cell-{number} .live-curve"))
+                d.execute_script("arguments[0].scrollIntoView({block: \"center\"})", d.find_element(By.CSS_SELECTOR, f"#cell-{number} .live-curve"))
                 d.save_screenshot(os.path.join(SHOTS, "training-live-1280.png"))
                 d.find_element(By.CSS_SELECTOR, '[data-action="stop"]').click()
                 wait_idle(d, 60)
                 target = d.find_element(By.ID, f"cell-{number}")
                 err = target.find_elements(By.CSS_SELECTOR, "pre.error")
                 check(err and "training stopped after" in err[0].text, "Stop stops the training cleanly, saying after which epoch")
-                check(target.find_elements(By.CSS_SELECTOR, ".live-curve svg title"), "the live curve has a title for screen readers")
+                check(len(target.find_elements(By.CSS_SELECTOR, ".live-curve svg title")) == 2, "the live loss and accuracy curves have titles for screen readers")
                 check(not console_errors(d), "no console error while training")
         finally:
             d.quit()
