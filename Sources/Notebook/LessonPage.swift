@@ -240,11 +240,12 @@ enum StepMarkup {
         var s = "<div class=\"step\" id=\"\(id)\" role=\"group\" aria-label=\"Step through \(HTML.escape(step.operation)): \(total) windows\">\n"
         s += "<p class=\"step-summary\">\(HTML.escape(step.summary))</p>\n"
         s += "<div class=\"step-controls\">"
-        s += "<button type=\"button\" data-step=\"first\" aria-label=\"First window\">First</button>"
-        s += "<button type=\"button\" data-step=\"prev\" aria-label=\"Previous window\">◀ Previous</button>"
-        s += "<button type=\"button\" data-step=\"play\" aria-label=\"Play\" aria-pressed=\"false\">▶ Play</button>"
-        s += "<button type=\"button\" data-step=\"next\" aria-label=\"Next window\">Next ▶</button>"
-        s += "<button type=\"button\" data-step=\"last\" aria-label=\"Last window\">Last</button>"
+        let buttons = [("first", "First window", "First"), ("prev", "Previous window", "◀ Previous"), ("play", "Play", "▶ Play"),
+                       ("next", "Next window", "Next ▶"), ("last", "Last window", "Last")]
+        for (action, label, text) in buttons {
+            let pressed = action == "play" ? " aria-pressed=\"false\"" : ""
+            s += "<button type=\"button\" data-step=\"\(action)\" aria-label=\"\(label)\"\(pressed)>\(text)</button>"
+        }
         s += "<label>Window <input type=\"range\" min=\"1\" max=\"\(max(total, 1))\" value=\"1\" data-step=\"slider\" aria-label=\"Window number\"></label>"
         s += "<span class=\"step-position\" aria-live=\"polite\"></span></div>\n"
         s += "<div class=\"step-frame\" tabindex=\"0\" aria-label=\"Current window; left and right arrow keys step\"></div>\n"
