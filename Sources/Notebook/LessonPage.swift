@@ -38,16 +38,22 @@ public struct LessonPage {
     public func render() -> String {
         var body = ""
         var cellIndex = 0
+        var open = 0
         for part in document.parts {
             switch part {
             case .narrative(let md):
-                body += Narrative.html(md)
+                var html = Narrative.html(md)
+                // A close with nothing open is dropped; what is left open is closed at the end.
+                while open + Narrative.openDetails(html) < 0, let r = html.range(of: "</details>\n") { html.removeSubrange(r) }
+                open += Narrative.openDetails(html)
+                body += html
             case .cell:
                 guard cellIndex < views.count else { continue }
                 body += CellMarkup.section(views[cellIndex], editable: served)
                 cellIndex += 1
             }
         }
+        body += String(repeating: "</details>\n", count: open)
         let title = document.number.map { String(format: "%02d ", $0) } ?? ""
         var nav = "<nav class=\"lessons\" aria-label=\"Lessons\"><a href=\"\(HTML.escape(index.href))\">\(HTML.escape(index.title))</a>"
         if let p = previous { nav += " <a rel=\"prev\" href=\"\(HTML.escape(p.href))\">← \(HTML.escape(p.title))</a>" }
@@ -152,15 +158,14 @@ enum Narrative {
             }
         }
         flush()
-        return balanceDetails(out)
+        return out
     }
 
-    /// Closes `<details>` the narrative opened but did not close in this part, so a page's
-    /// structure never depends on the next part.
-    static func balanceDetails(_ html: String) -> String {
-        let opened = html.components(separatedBy: "<details>").count - 1
-        let closed = html.components(separatedBy: "</details>").count - 1
-        return html + String(repeating: "</details>\n", count: max(opened - closed, 0))
+    /// How many `<details>` a piece of narrative leaves open (negative: closes ones opened
+    /// before it). Exercise answers often hold cells, so a `<details>` opened in one narrative
+    /// part is closed in a later one, and the cells between are folded with it.
+    static func openDetails(_ html: String) -> Int {
+        (html.components(separatedBy: "<details>").count - 1) - (html.components(separatedBy: "</details>").count - 1)
     }
 }
 

@@ -68,6 +68,12 @@ def wait_idle(driver, timeout=120):
         lambda d: d.find_element(By.CSS_SELECTOR, '[data-action="stop"]').get_attribute("disabled") is not None)
 
 
+def click(driver, element):
+    """Clicks as a user would, after scrolling the element to the middle (clear of the sticky header)."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def run_cell(driver, number, code):
     section = driver.find_element(By.ID, f"cell-{number}")
     area = section.find_element(By.CSS_SELECTOR, "textarea.code")
@@ -143,8 +149,8 @@ try:
 
             # --- the Run button, on the cell as written, restores the verdict ---
             section = d.find_element(By.ID, "cell-2")
-            section.find_element(By.CSS_SELECTOR, '[data-action="revert"]').click()
-            section.find_element(By.CSS_SELECTOR, '[data-action="run"]').click()
+            click(d, section.find_element(By.CSS_SELECTOR, '[data-action="revert"]'))
+            click(d, section.find_element(By.CSS_SELECTOR, '[data-action="run"]'))
             time.sleep(0.2)
             wait_idle(d)
             check(d.find_element(By.ID, "cell-2").get_attribute("data-outcome") == "passed", "Undo edits + Run: the cell passes again")
@@ -161,19 +167,19 @@ try:
                   "the error names line 2, column 5 of the cell")
 
             # --- a step widget: next and previous change the frame ---
-            d.find_element(By.CSS_SELECTOR, '[data-action="run-all"]').click()
+            click(d, d.find_element(By.CSS_SELECTOR, '[data-action="run-all"]'))
             time.sleep(0.2)
             wait_idle(d)
             step = d.find_element(By.CSS_SELECTOR, ".step")
             pos = step.find_element(By.CSS_SELECTOR, ".step-position")
             first = pos.text
             frame1 = step.find_element(By.CSS_SELECTOR, ".step-frame").text
-            step.find_element(By.CSS_SELECTOR, '[data-step="next"]').click()
+            click(d, step.find_element(By.CSS_SELECTOR, '[data-step="next"]'))
             check(pos.text != first and pos.text.startswith("Window 2 of"), f"Next moves to window 2 ({pos.text!r})")
             check(step.find_element(By.CSS_SELECTOR, ".step-frame").text != frame1, "Next changes the frame (window and output)")
             filled = step.find_elements(By.CSS_SELECTOR, ".grid td.new")
             check(len(filled) == 1, "the output cell this window writes is marked")
-            step.find_element(By.CSS_SELECTOR, '[data-step="prev"]').click()
+            click(d, step.find_element(By.CSS_SELECTOR, '[data-step="prev"]'))
             check(pos.text == first, "Previous goes back to window 1")
             frame = step.find_element(By.CSS_SELECTOR, ".step-frame")
             frame.send_keys(Keys.ARROW_RIGHT)
@@ -196,7 +202,7 @@ try:
                 # Many epochs, so there is time to see the curve and to stop it.
                 longer = re.sub(r"epochs:\s*\d+", "epochs: 400", code)
                 d.execute_script("arguments[0].value = arguments[1];", area, longer)
-                target.find_element(By.CSS_SELECTOR, '[data-action="run"]').click()
+                click(d, target.find_element(By.CSS_SELECTOR, '[data-action="run"]'))
                 try:
                     WebDriverWait(d, 240).until(lambda x: x.find_elements(By.CSS_SELECTOR, f"#cell-{number} .live-curve polyline"))
                     WebDriverWait(d, 240).until(lambda x: "epoch 2 of 400" in x.find_element(By.CSS_SELECTOR, f"#cell-{number} .live-curve").text
@@ -208,7 +214,7 @@ try:
                 check("epoch 1/400" in live or "1/400" in live, f"epoch lines stream into the output ({live[:60]!r})")
                 d.execute_script("arguments[0].scrollIntoView({block: \"center\"})", d.find_element(By.CSS_SELECTOR, f"#cell-{number} .live-curve"))
                 d.save_screenshot(os.path.join(SHOTS, "training-live-1280.png"))
-                d.find_element(By.CSS_SELECTOR, '[data-action="stop"]').click()
+                click(d, d.find_element(By.CSS_SELECTOR, '[data-action="stop"]'))
                 wait_idle(d, 60)
                 target = d.find_element(By.ID, f"cell-{number}")
                 err = target.find_elements(By.CSS_SELECTOR, "pre.error")
@@ -236,9 +242,16 @@ try:
                 check(not console_errors(d), f"{name}: no console error")
             d.get("file://" + os.path.join(site, "01-convolution.html"))
             check(not d.find_elements(By.CSS_SELECTOR, "textarea"), "published cells are shown, not editable")
+            folded = d.find_elements(By.CSS_SELECTOR, "details .cell")
+            check(folded and not folded[0].is_displayed(), "answer cells stay hidden until asked")
+            if folded:
+                summary = folded[0].find_element(By.XPATH, "ancestor::details/summary")
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+                click(d, summary)
+                check(folded[0].is_displayed(), "opening the answers shows their cells")
             step = d.find_element(By.CSS_SELECTOR, ".step")
             pos = step.find_element(By.CSS_SELECTOR, ".step-position")
-            step.find_element(By.CSS_SELECTOR, '[data-step="last"]').click()
+            click(d, step.find_element(By.CSS_SELECTOR, '[data-step="last"]'))
             check(re.match(r"Window (\d+) of \1", pos.text) is not None, f"the published step widget plays its frames ({pos.text!r})")
             bad = serious_axe(d)
             check(not bad, "axe: no serious or critical finding on the published page " + json.dumps([(v['id'], len(v['nodes'])) for v in bad]))

@@ -58,6 +58,17 @@ import Testing
         #expect(html == "<details>\n<summary>Answer</summary>\n<p>The answer is <strong>42</strong>.</p>\n</details>\n")
     }
 
+    @Test func answerCellsAreFoldedWithTheirAnswers() throws {
+        let doc = try LessonDocument(text: "# T\n\n<details>\n<summary>Answers</summary>\n\n1. This:\n\n```cnn\n1 + 1\n```\n\n```output\n2\n```\n\n</details>\n\nAfter.\n\n<details>\n<summary>Open</summary>\n\nNever closed.\n", path: "t.md")
+        let page = LessonPage(document: doc, views: doc.cells.map { CellView(cell: $0) }, mode: .published,
+                              index: LessonLink(title: "All", href: "index.html")).render()
+        let open = try #require(page.range(of: "<details>\n<summary>Answers</summary>"))
+        let cell = try #require(page.range(of: "<section class=\"cell\" id=\"cell-1\""))
+        let close = try #require(page.range(of: "</details>"))
+        #expect(open.upperBound < cell.lowerBound && cell.upperBound < close.lowerBound)
+        #expect(page.components(separatedBy: "<details>").count == page.components(separatedBy: "</details>").count)
+    }
+
     @Test func anEditedCellRunsOnTheBindingsAboveIt() throws {
         let s = NotebookSession(document: try document())
         s.runAll()
