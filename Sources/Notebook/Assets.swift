@@ -196,7 +196,7 @@ enum Assets {
             '<text x="' + pad + '" y="' + (h - 10) + '" font-size="11">epoch 1</text><text x="' + (w - pad - 40) + '" y="' + (h - 10) + '" font-size="11">epoch ' + of + '</text>' +
             '<polyline fill="none" stroke="#0b4fb3" stroke-width="2" points="' + line(train) + '"/>' +
             '<polyline fill="none" stroke="#a40e26" stroke-width="2" stroke-dasharray="5 3" points="' + line(val) + '"/>' +
-            '<text x="' + pad + '" y="18" font-size="12">' + name + ' (solid: training, dashed: validation), epoch ' + last.epoch + ' of ' + of + '</text></svg>';
+            '<text x="' + pad + '" y="18" font-size="11">' + name + ': solid training, dashed validation</text></svg>';
         }
         box.innerHTML = panel("loss", "loss", "val_loss", 0) + panel("accuracy", "accuracy", "val_accuracy", 1);
       }
