@@ -40,6 +40,7 @@ enum FigureBuiltin {
         case .bool(let b): return .bool(b)
         case .intTensor(let t): return .intTensor(t)
         case .floatTensor(let t): return .floatTensor(t)
+        case .boolTensor(let t): return .intTensor(t)
         case .shape(let s): return .list(s.map { .int($0) })
         case .list(let items):
             var out: [FigureArgument] = []

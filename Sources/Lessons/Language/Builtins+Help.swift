@@ -11,6 +11,7 @@ extension Builtins {
         "sigmoid": "1 / (1 + e^-x) element by element, squashing values into (0, 1)",
         "tanh": "the hyperbolic tangent element by element, squashing values into (-1, 1)",
         "softmax": "exponentials normalised to sum to 1 along an axis: scores into probabilities",
+        "where": "a where cond is true and b where it is false, element by element: where(x > 0, x, 0)",
         "dropout": "zeros each value with probability rate and scales the rest by 1/(1-rate) when training",
         "flatten": "the values in one row, in row-major order (what Flatten does before Dense)",
         "reshape": "the same values in a new shape with the same number of elements",
