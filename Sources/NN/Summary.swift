@@ -42,6 +42,7 @@ func tableLine(_ cells: [String], widths: [Int]) -> String {
 func fittedWidths(_ header: [String], _ rows: [[String]], gap: Int = 2) -> [Int] {
     var widths = header.map { $0.count + gap }
     for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count + gap) } }
+    if !widths.isEmpty { widths[widths.count - 1] -= gap }
     return widths
 }
 
@@ -74,7 +75,6 @@ extension Sequential {
         var widths: [Int]
         if costs {
             widths = fittedWidths(header, rows)
-            widths[widths.count - 1] = rows.map { $0[4].count }.max().map { max($0, header[4].count) } ?? header[4].count
         } else {
             // Keras 2's column starts are 29, 55 and 65 on a 65-character line; wider cells widen a column.
             widths = [29, 26, 10]
