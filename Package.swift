@@ -29,6 +29,8 @@ let package = Package(
         // libedit (BSD editline): line editing, history and completion in `cnnlearn repl`. Its
         // header is in /usr/include; its pkg-config file adds -pthread, which SwiftPM refuses.
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
+        // Sixel encoding of figures shown inline in terminals that speak sixel.
+        .systemLibrary(name: "CLibSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
         // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", "CLibSixel", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
             "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
