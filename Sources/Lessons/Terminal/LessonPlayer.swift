@@ -55,7 +55,7 @@ public enum LessonPlayer {
 
     static func header(_ doc: LessonDocument, _ term: TerminalIO) -> String {
         let num = doc.number.map { $0 < 10 ? "0\($0) " : "\($0) " } ?? ""
-        return term.dim("\(num)\(doc.name) · \(doc.title)")
+        return term.dim(PlayerScreen.cutAtWord("\(num)\(doc.name) · \(doc.title)", term.width))
     }
 }
 

@@ -119,6 +119,14 @@ struct PlayerScreen {
         return rows
     }
 
+    /// Plain text of one row cut at the last word boundary that leaves room for `…`.
+    static func cutAtWord(_ s: String, _ width: Int) -> String {
+        guard s.count > width, width > 1 else { return s }
+        let head = s.prefix(width - 1)
+        guard let space = head.lastIndex(of: " "), head.distance(from: head.startIndex, to: space) > width / 2 else { return head + "…" }
+        return head[..<space] + " …"
+    }
+
     /// Plain text cut to `width` columns (for rows without styles).
     static func cut(_ s: String, _ width: Int) -> String {
         visibleWidth(s) <= width ? s : fold(s, width: width)[0]
