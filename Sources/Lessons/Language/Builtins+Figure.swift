@@ -39,7 +39,8 @@ enum FigureBuiltin {
         let near = closest(id, among: FigureCatalog.ids).map { "did you mean \"\($0)\"? " } ?? ""
         let usage = "a figure of your own takes one map: figure(\"my-map\", x) with x (H,W) or (H,W,3)"
         guard a.positional.count == 2, a.labelled.isEmpty, let (n, xLoc) = try? a.tensor(1, "x") else {
-            throw LessonError("unknown figure id \"\(id)\"", at: idLoc, hint: near + usage)
+            throw LessonError("unknown figure id \"\(id)\"", at: idLoc,
+                              hint: near.isEmpty ? usage + "; known figures: \(FigureCatalog.ids.joined(separator: ", "))" : near + usage)
         }
         let valid = !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
             && id.first != "-" && id.first != "_"
