@@ -1,6 +1,7 @@
 # The two quick-start commands:
 #   make run    installs missing system packages, builds in release mode, runs the convolution lesson
-#   make test   builds and runs every test, including every lesson as a doc-test
+#   make test   builds and runs every test, including every lesson as a doc-test and the
+#               browser notebook in chromium (scripts/browser-test)
 #   make install [PREFIX=/usr/local] [DESTDIR=]   the program in PREFIX/bin, the lessons (and
 #               their data) in PREFIX/share/cnnlearn/lessons, where the program finds them
 SWIFT ?= swift
@@ -23,6 +24,7 @@ debug:
 test: debug
 	$(SWIFT) test --skip-build
 	.build/debug/cnnlearn check lessons
+	scripts/browser-test .build/debug/cnnlearn
 
 install: release
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/cnnlearn"

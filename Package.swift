@@ -17,6 +17,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        // The browser notebook's HTTP server (`cnnlearn serve`): SwiftNIO underneath, async/await
+        // handlers, streaming response bodies for the live training curves.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // System libraries: module.modulemap + shim.h, found through pkg-config, installed by scripts/setup.
@@ -43,8 +48,13 @@ let package = Package(
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
         .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", "CLibSixel", .product(name: "Ink", package: "Ink")]),
+        // The notebook as HTML: lesson pages, per-page sessions, the static site (`cnnlearn html`).
+        .target(name: "Notebook", dependencies: ["Lessons", "Figures", "NN", "Tensor", .product(name: "Ink", package: "Ink")]),
+        // `cnnlearn serve`: the notebook over HTTP on 127.0.0.1, token and Host checked.
+        .target(name: "NotebookServer", dependencies: ["Notebook", "Lessons", .product(name: "Hummingbird", package: "hummingbird"),
+                                                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "cnnlearn", dependencies: [
-            "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
+            "Lessons", "Notebook", "NotebookServer", "Training", "Figures", "NN", "Imaging", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,6 +65,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookServer", "Lessons", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

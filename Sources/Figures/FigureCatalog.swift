@@ -12,7 +12,7 @@ public enum FigureCatalog {
     }
 
     public static let entries: [Entry] = [
-        Entry(id: "cnn-overview", section: "2. Architecture", lesson: "01-convolution", usage: "figure(\"cnn-overview\")", make: OverviewFigure.make),
+        Entry(id: "cnn-overview", section: "2. Architecture", lesson: "00-introduction", usage: "figure(\"cnn-overview\")", make: OverviewFigure.make),
         Entry(id: "conv-input-filter", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-input-filter\", input, filter)", make: ConvolutionFigures.inputFilter),
         Entry(id: "conv-feature-map", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-feature-map\", input, filter)", make: ConvolutionFigures.featureMap),
         Entry(id: "conv-step-1", section: "2.1 Convolution", lesson: "01-convolution", usage: "figure(\"conv-step-1\", input, filter, step: 1)", make: { a throws(FigureError) in try ConvolutionFigures.step(a, defaultStep: 1) }),
@@ -30,16 +30,16 @@ public enum FigureCatalog {
         Entry(id: "pooling-volume", section: "2.4 Pooling", lesson: "05-pooling", usage: "figure(\"pooling-volume\", v, size: 2)", make: VolumeFigures.poolingVolume),
         Entry(id: "tutorial-cnn-architecture", section: "4. Implementation", lesson: "09-tutorial-cnn", usage: "figure(\"tutorial-cnn-architecture\", m)", make: ArchitectureFigures.tutorial),
         Entry(id: "dropout", section: "4.1 Dropout", lesson: "10-dropout", usage: "figure(\"dropout\", a, W, da, rate: 0.5, seed: 11)", make: DropoutFigure.make),
-        Entry(id: "overfitting-loss", section: "4.2 Overfitting", lesson: "13-overfitting", usage: "figure(\"overfitting-loss\", r)", make: TrainingCurves.entry(.loss)),
-        Entry(id: "overfitting-accuracy", section: "4.2 Overfitting", lesson: "13-overfitting", usage: "figure(\"overfitting-accuracy\", r)", make: TrainingCurves.entry(.accuracy)),
+        Entry(id: "overfitting-loss", section: "4.2 Overfitting", lesson: "11-overfitting", usage: "figure(\"overfitting-loss\", r)", make: TrainingCurves.entry(.loss)),
+        Entry(id: "overfitting-accuracy", section: "4.2 Overfitting", lesson: "11-overfitting", usage: "figure(\"overfitting-accuracy\", r)", make: TrainingCurves.entry(.accuracy)),
         Entry(id: "dropout-validation-loss", section: "4.1 Dropout", lesson: "10-dropout", usage: "figure(\"dropout-validation-loss\", plain, dropped, names: [...])", make: TrainingCurves.comparisonEntry(.loss)),
         Entry(id: "augmentation-gallery", section: "4.3 Data Augmentation", lesson: "12-augmentation", usage: "figure(\"augmentation-gallery\", img, n: 8, seed: 1, spec: \"tutorial\")", make: AugmentationGallery.figure),
         Entry(id: "augmentation-gallery-fashion", section: "4.3 Data Augmentation", lesson: "12-augmentation", usage: "figure(\"augmentation-gallery-fashion\", shirt, n: 8, seed: 1, spec: \"tutorial\")", make: AugmentationGallery.figure),
         Entry(id: "augmentation-validation-loss", section: "4.4 Updated Model", lesson: "12-augmentation", usage: "figure(\"augmentation-validation-loss\", none, tutorial, mild, names: [...])", make: TrainingCurves.comparisonEntry(.loss)),
         Entry(id: "augmentation-validation-accuracy", section: "4.4 Updated Model", lesson: "12-augmentation", usage: "figure(\"augmentation-validation-accuracy\", none, tutorial, mild, names: [...])", make: TrainingCurves.comparisonEntry(.accuracy)),
-        Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg)", make: ArchitectureFigures.vgg16),
-        Entry(id: "vgg16-architecture-highlighted", section: "6.1 Visualizing Feature Maps", lesson: "11-vgg16", usage: "figure(\"vgg16-architecture\", vgg, highlight: [\"block1_conv1\", ...])", make: ArchitectureFigures.vgg16Highlighted),
-        Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "11-vgg16", usage: "figure(\"receptive-field-3x3-stack\", dot, box)", make: ReceptiveFieldFigure.make),
+        Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "13-vgg16", usage: "figure(\"vgg16-architecture\", vgg)", make: ArchitectureFigures.vgg16),
+        Entry(id: "vgg16-architecture-highlighted", section: "6.1 Visualizing Feature Maps", lesson: "13-vgg16", usage: "figure(\"vgg16-architecture\", vgg, highlight: [\"block1_conv1\", ...])", make: ArchitectureFigures.vgg16Highlighted),
+        Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "13-vgg16", usage: "figure(\"receptive-field-3x3-stack\", dot, box)", make: ReceptiveFieldFigure.make),
     ]
 
     /// The known ids, in tutorial order.

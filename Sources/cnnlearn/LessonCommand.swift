@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Lessons
 
 /// `cnnlearn lesson NAME`: runs one lesson in the terminal.
@@ -18,6 +19,7 @@ struct LessonCommand: ParsableCommand {
         let entry: LessonLibrary.Entry
         do {
             entry = try library.find(name)
+            if let note = library.renumberingNote(for: name) { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } catch {
             throw LessonCommandError(error)
         }

@@ -7,7 +7,12 @@ struct LessonsLocation: ParsableArguments {
     @Option(name: .customLong("lessons"), help: ArgumentHelp("The lessons folder.", valueName: "dir"))
     var folder: String?
 
+    @Option(name: .customLong("allow-path"), help: ArgumentHelp("A folder cells may read and write besides the lesson's own (repeatable).", valueName: "dir"))
+    var allowPaths: [String] = []
+
     func library() throws -> LessonLibrary {
+        // Cells may use files under their lesson's folder and these (see FileAccess).
+        FileAccess.allowed = allowPaths
         do {
             return try LessonLibrary.locate(override: folder)
         } catch {

@@ -8,7 +8,7 @@ import TestSupport
     static let lessonFiles: [String] = {
         let folder = repositoryRoot.appendingPathComponent("lessons").path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".md") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+        return names.filter { LessonName(fileName: $0) != nil }.sorted().map { (folder as NSString).appendingPathComponent($0) }
     }()
 
     @Test func lessonsFolderHasLessons() {

@@ -52,7 +52,9 @@ public struct Checker {
                 throw LessonError("no such file or folder", at: SourceLocation(file: p, line: 1, column: 1))
             }
             if isDir.boolValue {
-                let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+                // A folder's lessons are its NN-name.md files (not its README.md or CLAIMS.md).
+                let names = ((try? fm.contentsOfDirectory(atPath: p)) ?? [])
+                    .filter { $0.hasSuffix(".md") && LessonName(fileName: $0) != nil }.sorted()
                 out += names.map { (p as NSString).appendingPathComponent($0) }
             } else {
                 out.append(p)
@@ -102,29 +104,30 @@ public struct Checker {
             let lines = (try? String(contentsOfFile: file, encoding: .utf8))?.components(separatedBy: "\n") ?? []
             return Report(text: error.rendered(sourceLines: lines), passed: 0, failed: 1)
         }
-        let results = LessonRunner(document: doc).runAll()
+        let run = LessonRun(running: doc)
         var text = ""
         var passed = 0, failed = 0, skipped = 0
         var updated: [CellResult] = []
-        for r in results {
-            if r.passed {
-                if r.isChecked { passed += 1 } else { skipped += 1 }
-                continue
+        for r in run.results {
+            let outcome = r.outcome
+            switch outcome {
+            case .passed: passed += 1; continue
+            case .notChecked: skipped += 1; continue
+            case .mismatch, .error, .missingError: break
             }
             // --update accepts new output, never a failure: an unexpected error, or an error
             // cell that ran without one, is reported as it would be without --update.
-            let outputOnly = r.error == nil ? !r.cell.options.contains(.error) : r.cell.options.contains(.error)
-            if update && outputOnly {
+            if update && outcome.isUpdatable {
                 updated.append(r)
                 passed += 1
                 continue
             }
             failed += 1
-            text += failure(r, doc, hint: !update && outputOnly)
+            text += failure(r, doc, hint: !update && outcome.isUpdatable)
         }
         if update && !updated.isEmpty {
             do {
-                try LessonUpdater.write(doc, results: results)
+                try LessonUpdater.write(doc, results: run.results)
                 for r in updated { text += "\(doc.path):\(r.cell.fenceLine): cell \(r.cell.number): output block updated\n" }
             } catch {
                 text += "\(file): error: \(error)\n"
@@ -137,21 +140,22 @@ public struct Checker {
     /// The report of one failing cell.
     func failure(_ r: CellResult, _ doc: LessonDocument, hint: Bool = true) -> String {
         let head = "\(doc.path):\(r.cell.fenceLine): cell \(r.cell.number)"
-        if r.cell.options.contains(.error), r.error == nil {
+        switch r.outcome {
+        case .passed, .notChecked:
+            return ""
+        case .missingError:
             return head + ": expected an error (the cell is marked 'error') but it ran without one\n"
-        }
-        if let e = r.error, !r.cell.options.contains(.error) {
+        case .error(let e):
             return head + " failed with an error\n" + e.rendered(sourceLines: doc.lines)
+        case .mismatch(let expected, let got):
+            var out = head + "\n"
+            if expected.contains("\n") || got.contains("\n") {
+                out += UnifiedDiff.diff(expected: expected, got: got) + "\n"
+            } else {
+                out += "Expected: \(expected)\nGot:      \(got)\n"
+            }
+            if hint { out += "hint: if the new output is right, 'cnnlearn check --update \(doc.path)' writes it into the lesson\n" }
+            return out
         }
-        let expected = LessonRunner.normalize(r.cell.expected ?? "")
-        let got = LessonRunner.normalize(r.output)
-        var out = head + "\n"
-        if expected.contains("\n") || got.contains("\n") {
-            out += UnifiedDiff.diff(expected: expected, got: got) + "\n"
-        } else {
-            out += "Expected: \(expected)\nGot:      \(got)\n"
-        }
-        if hint { out += "hint: if the new output is right, 'cnnlearn check --update \(doc.path)' writes it into the lesson\n" }
-        return out
     }
 }

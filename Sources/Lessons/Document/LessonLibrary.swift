@@ -83,6 +83,27 @@ public struct LessonLibrary: Sendable {
         }.joined(separator: "\n")
     }
 
+    /// Lessons renumbered when the course was put in the tutorial's order: old number -> name.
+    /// Names did not change; old `NN-name` stems still find the lesson, with a note.
+    public static let renumbered: [Int: String] = [11: "vgg16", 13: "overfitting"]
+
+    /// A note for a query that uses a number from before the renumbering ("11", "11-vgg16"),
+    /// naming the lesson it meant and its number now; nil for any other query.
+    public func renumberingNote(for query: String) -> String? {
+        let q = query.lowercased()
+        let numberPart = q.split(separator: "-", maxSplits: 1).first.map(String.init) ?? q
+        guard let old = Int(numberPart), let oldName = Self.renumbered[old],
+              let now = entries().first(where: { $0.name == oldName }), now.number != old else { return nil }
+        let stem = "\(old < 10 ? "0" : "")\(old)-\(oldName)"
+        let nowStem = "\(now.number < 10 ? "0" : "")\(now.number)-\(now.name)"
+        if q == stem { return "note: lesson \(stem) is now \(nowStem) (the lessons follow the tutorial's order); running it" }
+        if q == numberPart {
+            let current = entries().first(where: { $0.number == old }).map { "\(old) is now \($0.name); " } ?? ""
+            return "note: lessons were renumbered to follow the tutorial's order: \(current)\(oldName) was \(old) and is now \(now.number) (cnnlearn lesson \(oldName))"
+        }
+        return nil
+    }
+
     /// A lesson by name, number or unambiguous prefix of its name.
     public func find(_ query: String) throws(LessonError) -> Entry {
         let es = entries()
@@ -90,6 +111,10 @@ public struct LessonLibrary: Sendable {
         if let n = Int(query), let e = es.first(where: { $0.number == n }) { return e }
         let q = query.lowercased()
         if let e = es.first(where: { $0.name.lowercased() == q || "\($0.number < 10 ? "0" : "")\($0.number)-\($0.name)" == q }) { return e }
+        // An old NN-name stem of a renumbered lesson ("11-vgg16") finds it by its name.
+        for (old, name) in Self.renumbered where q == "\(old < 10 ? "0" : "")\(old)-\(name)" {
+            if let e = es.first(where: { $0.name == name }) { return e }
+        }
         let matches = es.filter { $0.name.lowercased().hasPrefix(q) }
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {

@@ -28,7 +28,7 @@ enum Files {
             throw LessonError("\(a.function): '\(name)' is not a \(saving ? ".npy or .png" : ".npy, .png or .jpg") file", at: loc,
                               hint: saving ? "save writes numpy arrays (name.npy) and PNG images (name.png)" : "load reads numpy arrays (name.npy) and images (name.png, name.jpg)")
         }
-        let full = name.hasPrefix("/") ? name : (it.baseDirectory as NSString).appendingPathComponent(name)
+        let full = try it.fileAccess.resolve(name, base: it.baseDirectory, at: loc)
         return (full, loc, kind)
     }
 

@@ -16,6 +16,7 @@ enum ModelBuiltins {
         let isFile = !ModelZoo.names.contains(name.lowercased())
             && (name.lowercased().hasSuffix(".txt") || name.contains("/") || FileManager.default.fileExists(atPath: full))
         if isFile {
+            _ = try it.fileAccess.resolve(name, base: it.baseDirectory, at: loc)
             do {
                 return .model(try ModelFile.read(path: full))
             } catch {

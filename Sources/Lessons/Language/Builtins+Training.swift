@@ -30,7 +30,7 @@ enum TrainingBuiltins {
         let name = try a.string(v, "the data", loc)
         let source = DataSource(name)
         let path: String
-        if case .folder(let p) = source, !p.hasPrefix("/") { path = (it.baseDirectory as NSString).appendingPathComponent(p) } else { path = name }
+        if case .folder(let p) = source { path = try it.fileAccess.resolve(p, base: it.baseDirectory, at: loc) } else { path = name }
         let classes = try a.labelled("classes", default: nil as String?) { (v, w, l) throws(LessonError) in try a.string(v, w, l) }
         func count(_ label: String, _ d: Int?) throws(LessonError) -> Int? {
             try a.labelled(label, default: d) { (v, w, l) throws(LessonError) in try a.int(v, w, l) }
@@ -103,9 +103,15 @@ enum TrainingBuiltins {
             let run = try TrainingRun(settings: settings, splits: data, model: m, folder: nil)
             try Engine.portably { () throws(TrainingError) in
                 try run.train { event in
-                    if case .epochDone(let e) = event { it.emit(epochLine(e, of: epochs, decimals: decimals)) }
-                    return .proceed
+                    if case .epochDone(let e) = event {
+                        it.emit(epochLine(e, of: epochs, decimals: decimals))
+                        it.onEpoch?(e, epochs)
+                    }
+                    return it.interruptRequested() ? .stop : .proceed
                 }
+            }
+            if run.history.count < epochs, it.interruptRequested() {
+                throw LessonError("interrupted: training stopped after \(run.history.count) of \(epochs) epochs", at: a.location)
             }
             return .run(RunValue(name: m.name, history: run.history, epochs: epochs, run: run))
         } catch {
@@ -158,11 +164,11 @@ enum TrainingBuiltins {
         }
     }
 
-    /// `load_run("docs/results/NAME")`: a recorded run's history (history.json and run.json).
+    /// `load_run("data/results/NAME")`: a recorded run's history (history.json and run.json).
     static func loadRun(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
         let (v, loc) = a.positional[0]
         let name = try a.string(v, "the run folder", loc)
-        let folder = name.hasPrefix("/") ? name : (it.baseDirectory as NSString).appendingPathComponent(name)
+        let folder = try it.fileAccess.resolve(name, base: it.baseDirectory, at: loc)
         guard let data = FileManager.default.contents(atPath: folder + "/history.json") else {
             throw LessonError("no run at \(name): \(folder)/history.json is missing", at: loc, hint: "paths are relative to the lesson's folder")
         }

@@ -1,4 +1,5 @@
 import Figures
+import NN
 import Tensor
 
 /// Runs cells of one lesson: names bound in one cell stay bound for the cells after it.
@@ -30,11 +31,35 @@ public final class Interpreter {
     /// Asked before every statement and builtin call; true stops the cell with an error (the
     /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
     public var interruptRequested: () -> Bool = { false }
+    /// Where cells may read and write files (the lesson's folder and `--allow-path` folders).
+    public var fileAccess: FileAccess
+    /// Told of every piece of output as it is printed (the browser notebook streams it).
+    public var onEmit: ((PrintedPiece) -> Void)?
+    /// Told of every epoch a `train(...)` call finishes, with the number of epochs asked for
+    /// (the browser notebook draws the curves live).
+    public var onEpoch: ((EpochRecord, Int) -> Void)?
+
+    /// The bindings and print settings at one moment, to return to later: the browser notebook
+    /// reruns an edited cell on the bindings the cells above it made.
+    public struct Snapshot {
+        var environment: [String: Value]
+        var history: BindingHistory
+        var formatter: ValueFormatter
+    }
+
+    public func snapshot() -> Snapshot { Snapshot(environment: environment, history: history, formatter: formatter) }
+
+    public func restore(_ s: Snapshot) {
+        environment = s.environment
+        history = s.history
+        formatter = s.formatter
+    }
 
     public init(file: String, baseDirectory: String, stepPresenter: StepPresenter = TraceStepPresenter(),
                 figures: FigureCollector? = nil) {
         self.file = file
         self.baseDirectory = baseDirectory
+        self.fileAccess = .lesson(in: baseDirectory)
         self.stepPresenter = stepPresenter
         self.figures = figures
     }
@@ -54,6 +79,7 @@ public final class Interpreter {
         let piece = text.hasSuffix("\n") ? text : text + "\n"
         output += piece
         printed.append(PrintedPiece(line: statementLine, text: piece, isValue: value))
+        onEmit?(printed[printed.count - 1])
     }
 
     func execute(_ s: Statement) throws(LessonError) {
