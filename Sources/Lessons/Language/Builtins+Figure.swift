@@ -40,7 +40,7 @@ enum FigureBuiltin {
         let usage = "a figure of your own takes one map: figure(\"my-map\", x) with x (H,W) or (H,W,3)"
         guard a.positional.count == 2, a.labelled.isEmpty, let (n, xLoc) = try? a.tensor(1, "x") else {
             throw LessonError("unknown figure id \"\(id)\"", at: idLoc,
-                              hint: near.isEmpty ? usage + "; known figures: \(FigureCatalog.ids.joined(separator: ", "))" : near + usage)
+                              hint: near + usage + "; known figures: \(FigureCatalog.ids.joined(separator: ", "))")
         }
         let valid = !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
             && id.first != "-" && id.first != "_"

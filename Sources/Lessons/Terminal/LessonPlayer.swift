@@ -293,7 +293,7 @@ final class Pages: PlayerLayout {
             // The session shows the page while its cell runs (a long cell, or the start of a walk).
             if onScreen { willRun?(p) }
             let r = runner.run(cell)
-            if r.error != nil && !cell.options.contains(.error) { failed = true }
+            if case .error = r.outcome { failed = true }
             results.append(r)
             cache[p] = nil
         }
@@ -350,8 +350,7 @@ final class Pages: PlayerLayout {
             if s.cellHidden && !answersShown {
                 addPlaceholder()
             } else {
-                view.blocks.append(.cell(cell, result: result, edited: edits[cell.number] != nil,
-                                         expected: sources[i].cell?.expected, figures: figures(of: cell)))
+                view.blocks.append(.cell(cell, result: result, edited: edits[cell.number] != nil, figures: figures(of: cell)))
             }
         }
         if i == sources.count - 1, let next = nextLesson { view.blocks.append(.next(next)) }
@@ -452,9 +451,11 @@ final class Pages: PlayerLayout {
         edits = keptEdits
         cache = [:]
         let result = i < results.count ? results[i] : nil
-        if let expected = original.expected, !original.options.contains(.noCheck), let result,
-           LessonRunner.normalize(expected) != LessonRunner.normalize(result.output) {
-            return "wrote cell \(original.number) · its output block differs · cnnlearn check --update"
+        switch result?.outcome {
+        case .mismatch?: return "wrote cell \(original.number) · its output block differs · cnnlearn check --update"
+        case .error?: return "wrote cell \(original.number) · it stops with an error"
+        case .missingError?: return "wrote cell \(original.number) · it is marked error but ran without one"
+        default: break
         }
         return "wrote cell \(original.number) to \((path as NSString).lastPathComponent)"
     }
@@ -475,17 +476,27 @@ struct CellView {
         return out
     }
 
-    /// After an edit: whether the new output matches the cell's output block, and a diff if not.
-    func comparison(_ r: CellResult, expected: String?) -> String {
-        guard let expected else { return terminal.dim("(this cell has no output block to compare with)") + "\n" }
-        let e = LessonRunner.normalize(expected), got = LessonRunner.normalize(r.output)
-        if e == got { return terminal.style("✓ same as the lesson's expected output", "32") + "\n" }
-        var out = terminal.style("✗ differs from the lesson's expected output:", "33") + "\n"
-        for line in UnifiedDiff.diff(expected: e, got: got).components(separatedBy: "\n") where !line.isEmpty {
-            let color = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : "2"
-            out += terminal.style(line, color) + "\n"
+    /// The cell's verdict as a doc-test, drawn from its outcome (`CellOutcome`): a mismatch
+    /// shows the diff and a missing error says so on every page; after an edit with `e` a pass,
+    /// or a cell with nothing to compare, says so too. An unexpected error is drawn by `output`.
+    func verdict(_ outcome: CellOutcome, edited: Bool) -> String {
+        switch outcome {
+        case .passed:
+            return edited ? terminal.style("✓ same as the lesson's expected output", "32") + "\n" : ""
+        case .notChecked:
+            return edited ? terminal.dim("(this cell has no output block to compare with)") + "\n" : ""
+        case let .mismatch(expected, got):
+            var out = terminal.style("✗ differs from the lesson's expected output:", "33") + "\n"
+            for line in UnifiedDiff.diff(expected: expected, got: got).components(separatedBy: "\n") where !line.isEmpty {
+                let color = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : "2"
+                out += terminal.style(line, color) + "\n"
+            }
+            return out
+        case .missingError:
+            return terminal.style("✗ this cell is marked error, but it ran without one", "33") + "\n"
+        case .error:
+            return ""
         }
-        return out
     }
 
     func output(_ r: CellResult, document: LessonDocument) -> String {
@@ -498,7 +509,7 @@ struct CellView {
                 out += l.isEmpty && label.isEmpty ? "\n" : terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + line + "\n"
             }
         }
-        if let e = r.error, !r.cell.options.contains(.error) {
+        if case .error(let e) = r.outcome {
             // The code as it ran (edited with `e`, perhaps) at its lines, for the caret.
             var source = document.lines
             for (k, line) in r.cell.code.components(separatedBy: "\n").enumerated() {

@@ -18,9 +18,9 @@ struct PageView {
         case narrative(String)
         /// Where an exercise's answers are, while they are hidden.
         case answersHidden(title: String)
-        /// The cell: its code, and once it has run its result. `edited`: changed with `e`
-        /// (its output is then compared with the lesson's output block).
-        case cell(Cell, result: CellResult?, edited: Bool, expected: String?, figures: [FigureRef])
+        /// The cell: its code, and once it has run its result, whose `outcome` (passed, output
+        /// mismatch, error, missing error, not checked) is what is drawn. `edited`: changed with `e`.
+        case cell(Cell, result: CellResult?, edited: Bool, figures: [FigureRef])
         /// The last page names the lesson after this one.
         case next(String)
     }
@@ -102,16 +102,17 @@ struct PageDrawer {
             case .answersHidden(let title):
                 if !out.isEmpty { out += "\n" }
                 out += terminal.bold("▸ \(title)") + terminal.dim(" hidden · a: show them") + "\n"
-            case let .cell(cell, result, edited, expected, figures):
+            case let .cell(cell, result, edited, figures):
                 if !out.isEmpty { out += "\n" }
                 out += cells.code(cell)
                 guard let result else { continue }
+                let outcome = result.outcome
                 out += cells.output(result, document: document)
-                if result.error == nil || cell.options.contains(.error) {
+                if case .error = outcome {} else {
                     // figure(...) prints nothing; show the picture, or say where it is.
                     for f in figures { out += Self.figureMark + f.path + "\n" }
                 }
-                if edited { out += cells.comparison(result, expected: expected) }
+                out += cells.verdict(outcome, edited: edited)
             case .next(let name):
                 out += "\n" + terminal.bold("Next: \(name)") + "\n"
             }
