@@ -77,4 +77,15 @@ import Testing
         #expect(text.contains("figure → ") && text.contains("my-map.png (cnnlearn figures makes it)"))
         #expect(text.contains("Next: 02 next"))
     }
+
+    @Test func errorsWrapAtWordsAndKeepTheCaret() {
+        let rendered = "repl:1:10: error: grad cannot differentiate through abs with respect to 'w': abs has no gradient form\ngrad(sum(abs(w)), w)\n         ^\nhint: grad follows + - * / ** @ and the builtins avgpool, conv2d, conv2d_transpose, dropout"
+        let rows = ErrorText.wrap(rendered, width: 50).components(separatedBy: "\n")
+        #expect(rows.allSatisfy { $0.count <= 50 })
+        #expect(rows[0] == "repl:1:10: error: grad cannot differentiate")
+        #expect(rows[1] == "  through abs with respect to 'w': abs has no")
+        #expect(rows.contains("grad(sum(abs(w)), w)") && rows.contains("         ^"))
+        #expect(rows.contains { $0.hasPrefix("hint: grad follows") })
+        #expect(rows.last == "  avgpool, conv2d, conv2d_transpose, dropout")
+    }
 }

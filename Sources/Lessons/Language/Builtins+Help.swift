@@ -69,6 +69,14 @@ extension Builtins {
     /// `signature — summary` for `:help NAME`; nil for a name that is not a builtin.
     static func help(_ name: String) -> String? {
         guard let b = table[name] else { return nil }
-        return b.signature + "\n  " + (summaries[name] ?? "")
+        // The summary under the signature, indented, wrapped at word boundaries to 80 columns.
+        var lines: [String] = []
+        var line = ""
+        for word in (summaries[name] ?? "").split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > 78 { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return ([b.signature] + lines.map { "  " + $0 }).joined(separator: "\n")
     }
 }

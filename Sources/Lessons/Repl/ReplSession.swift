@@ -10,6 +10,8 @@ public final class ReplSession {
 
     /// How typed code is named in error locations (`repl:3:5: error: ...`).
     public static let inputName = "repl"
+    /// Columns errors are wrapped to: the terminal's, else 80.
+    static let width = TerminalIO.current(noPause: true).width
 
     /// The REPL's own commands, for `:help` and Tab.
     public static let commands: [(name: String, usage: String, help: String)] = [
@@ -78,7 +80,7 @@ public final class ReplSession {
         do {
             return try interpreter.run(cell: source, firstLine: firstLine)
         } catch {
-            return interpreter.output + error.rendered(sourceLines: lines)
+            return interpreter.output + ErrorText.wrap(error.rendered(sourceLines: lines), width: Self.width)
         }
     }
 

@@ -516,7 +516,7 @@ struct CellView {
                 let at = r.cell.codeLine - 1 + k
                 if at < source.count { source[at] = line } else { source.append(line) }
             }
-            out += terminal.style(e.rendered(sourceLines: source), "31")
+            out += terminal.style(ErrorText.wrap(e.rendered(sourceLines: source), width: terminal.width), "31")
         }
         return out
     }

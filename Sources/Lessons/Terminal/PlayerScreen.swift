@@ -132,3 +132,37 @@ struct PlayerScreen {
         visibleWidth(s) <= width ? s : fold(s, width: width)[0]
     }
 }
+
+/// Error text for a terminal of `width` columns: the message line and the hint are wrapped at
+/// word boundaries (continuations indented two spaces); the source line and its caret are
+/// left as they are, so the caret stays under the column it points at.
+enum ErrorText {
+    static func wrap(_ rendered: String, width: Int) -> String {
+        var out: [String] = []
+        let lines = rendered.components(separatedBy: "\n")
+        for (i, line) in lines.enumerated() {
+            let prose = i == 0 || line.hasPrefix("hint: ") || line.hasPrefix("error: ")
+            out += prose ? words(line, width: width) : [line]
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// One line broken at spaces into rows of at most `width` columns (a word longer than a
+    /// row stays whole on its own row).
+    static func words(_ line: String, width: Int) -> [String] {
+        guard line.count > width, width > 10 else { return [line] }
+        var rows: [String] = []
+        var row = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = String(word)
+            if !row.isEmpty, row.count + 1 + w.count > width {
+                rows.append(row)
+                row = "  " + w
+            } else {
+                row += row.isEmpty && rows.isEmpty ? w : (row == "  " ? w : " " + w)
+            }
+        }
+        rows.append(row)
+        return rows
+    }
+}
