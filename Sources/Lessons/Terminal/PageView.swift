@@ -114,7 +114,8 @@ struct PageDrawer {
                 }
                 out += cells.verdict(outcome, edited: edited)
             case .next(let name):
-                out += "\n" + terminal.bold("Next: \(name)") + "\n"
+                // Wrapped at word boundaries: the row may be narrower than the name.
+                out += "\n" + ErrorText.words("Next: \(name)", width: terminal.width).map { terminal.bold($0) }.joined(separator: "\n") + "\n"
             }
         }
         return out
