@@ -67,13 +67,15 @@ extension Builtins {
     ]
 
     /// `signature — summary` for `:help NAME`; nil for a name that is not a builtin.
-    static func help(_ name: String) -> String? {
+    /// With `width`, the summary is wrapped at word boundaries to fit it (the REPL's `:help`);
+    /// without, it is one line (what `help(NAME)` prints in a cell, doc-tested).
+    static func help(_ name: String, width: Int? = nil) -> String? {
         guard let b = table[name] else { return nil }
-        // The summary under the signature, indented, wrapped at word boundaries to 80 columns.
+        guard let width else { return b.signature + "\n  " + (summaries[name] ?? "") }
         var lines: [String] = []
         var line = ""
         for word in (summaries[name] ?? "").split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > 78 { lines.append(line); line = "" }
+            if !line.isEmpty, line.count + 1 + word.count > width - 2 { lines.append(line); line = "" }
             line += (line.isEmpty ? "" : " ") + word
         }
         if !line.isEmpty { lines.append(line) }

@@ -109,7 +109,7 @@ public final class ReplSession {
     /// `:help NAME`: a builtin's signature and line, a bound name's type, or a suggestion.
     func help(_ name: String) -> String {
         let name = name.hasSuffix("()") ? String(name.dropLast(2)) : name
-        if let text = Builtins.help(name) { return text + "\n" }
+        if let text = Builtins.help(name, width: min(Self.width, 80)) { return text + "\n" }
         if let c = Self.commands.first(where: { $0.name == name || $0.name == ":" + name }) {
             return "\(c.usage)\n  \(c.help)\n"
         }

@@ -516,7 +516,10 @@ struct CellView {
                 let at = r.cell.codeLine - 1 + k
                 if at < source.count { source[at] = line } else { source.append(line) }
             }
-            out += terminal.style(ErrorText.wrap(e.rendered(sourceLines: source), width: terminal.width), "31")
+            // On screen the message and hint wrap at words; a pipe keeps each on one line
+            // (tools read file:line:column from it).
+            let text = e.rendered(sourceLines: source)
+            out += terminal.style(terminal.interactive ? ErrorText.wrap(text, width: terminal.width) : text, "31")
         }
         return out
     }
