@@ -40,4 +40,34 @@ import TestSupport
         let rf = try cli.cnnlearn(["summary", "tutorial", "--receptive-field"])
         #expect(rf.out.contains("Jump: input pixels between neighbouring outputs. Start: the centre of the first"))
     }
+
+    @Test func anInstalledCopyFindsItsLessonsFromAnyFolder() throws {
+        // The layout `make install PREFIX=...` makes: bin/cnnlearn, share/cnnlearn/lessons.
+        let exe = try #require(CLITests.executable)
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-prefix-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: prefix.appendingPathComponent("share/cnnlearn"), withIntermediateDirectories: true)
+        try fm.copyItem(atPath: exe, toPath: prefix.appendingPathComponent("bin/cnnlearn").path)
+        try fm.copyItem(at: repositoryRoot.appendingPathComponent("lessons"), to: prefix.appendingPathComponent("share/cnnlearn/lessons"))
+        let p = Process()
+        p.executableURL = prefix.appendingPathComponent("bin/cnnlearn")
+        p.arguments = ["lesson", "convolution", "--no-pause"]
+        p.currentDirectoryURL = URL(fileURLWithPath: "/")
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CNNLEARN_LESSONS")
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.contains("Next: 02 volumes"))
+        // A pipe gets no escape codes at all.
+        #expect(!text.contains("\u{1B}"))
+    }
 }

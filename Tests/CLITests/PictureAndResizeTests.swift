@@ -82,4 +82,16 @@ import TestSupport
         t.type("q")
         #expect(try t.status() == 0)
     }
+
+    @Test func noColorTurnsOffOnlyTheColours() throws {
+        let t = try start(["lesson", "convolution"], environment: ["NO_COLOR": "1", "CNNLEARN_IMAGES": "none"])
+        _ = try t.wait(for: "1/14")
+        t.drain(0.3)
+        // Still interactive (it waits for keys and clears the screen), but no SGR styles.
+        #expect(t.isRunning)
+        #expect(t.raw.contains("\u{1B}[2J"))
+        #expect(!t.raw.contains("\u{1B}[1m") && !t.raw.contains("\u{1B}[2m") && !t.raw.contains("\u{1B}[0m"))
+        t.type("q")
+        #expect(try t.status() == 0)
+    }
 }
