@@ -31,3 +31,7 @@ install: release
 	install -m 755 .build/release/cnnlearn "$(DESTDIR)$(PREFIX)/bin/cnnlearn"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/cnnlearn/lessons"
 	cp -R lessons "$(DESTDIR)$(PREFIX)/share/cnnlearn/lessons"
+	# The figures' PNGs, which the player shows inline (share/cnnlearn/docs/figures, beside the lessons).
+	install -d "$(DESTDIR)$(PREFIX)/share/cnnlearn/docs"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/cnnlearn/docs/figures"
+	cp -R docs/figures "$(DESTDIR)$(PREFIX)/share/cnnlearn/docs/figures"

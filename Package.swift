@@ -34,6 +34,8 @@ let package = Package(
         // libedit (BSD editline): line editing, history and completion in `cnnlearn repl`. Its
         // header is in /usr/include; its pkg-config file adds -pthread, which SwiftPM refuses.
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
+        // Sixel encoding of figures shown inline in terminals that speak sixel.
+        .systemLibrary(name: "CLibSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
         // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", "CLibSixel", .product(name: "Ink", package: "Ink")]),
         // The notebook as HTML: lesson pages, per-page sessions, the static site (`cnnlearn html`).
         .target(name: "Notebook", dependencies: ["Lessons", "Figures", "NN", "Tensor", .product(name: "Ink", package: "Ink")]),
         // `cnnlearn serve`: the notebook over HTTP on 127.0.0.1, token and Host checked.

@@ -74,13 +74,15 @@ extension Sequential {
                          r.isGlobal ? "-" : pair(r.jump) { String($0) }, r.isGlobal ? "-" : pair(r.start, fmt)])
         }
         let header = ["Layer (type)", "Output Shape", "Receptive field", "Jump", "Start"]
-        var widths = [29, 26, 17, 7, 10]
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count + 1) } }
+        // Sized to the cells (two spaces apart) so the table fits 80 columns (Summary.swift).
+        let widths = fittedWidths(header, rows)
         let total = widths.reduce(0, +)
         var out = ["Receptive fields of \"\(name)\" (in input pixels)", String(repeating: "_", count: total),
                    tableLine(header, widths: widths), String(repeating: "=", count: total)]
         out += rows.map { tableLine($0, widths: widths) }
         out.append(String(repeating: "_", count: total))
+        out.append("Jump: input pixels between neighbouring outputs. Start: the centre of the first")
+        out.append("output's field (0.5 = the middle of pixel 0).")
         return out.joined(separator: "\n") + "\n"
     }
 

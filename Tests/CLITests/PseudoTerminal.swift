@@ -89,6 +89,21 @@ final class PseudoTerminal {
         bytes.withUnsafeBytes { _ = write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Changes the terminal's size, as dragging the window does: the program gets SIGWINCH.
+    func resize(columns: UInt16, rows: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
+    /// The output as written, escape sequences included.
+    var raw: String { String(decoding: output, as: UTF8.self) }
+
+    /// Reads for `seconds`, whatever comes.
+    func drain(_ seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, readSome(until: deadline) {}
+    }
+
     /// The output as text with escape sequences removed.
     var text: String { Self.plain(String(decoding: output, as: UTF8.self)) }
 

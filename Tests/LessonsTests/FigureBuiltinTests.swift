@@ -14,6 +14,22 @@ import TestSupport
         #expect(failure("figure(3)")?.message.contains("the figure id must be a string") == true)
     }
 
+    @Test func aFigureOfOnesOwnDrawsAMap() throws {
+        // Without a collector only the arguments are checked.
+        #expect(output("figure(\"my-map\", [[1, 2], [3, 4]])") == "")
+        #expect(failure("figure(\"My Map\", [[1]])")?.message == "figure id \"My Map\" cannot name a file: use lower-case letters, digits, - and _")
+        #expect(failure("figure(\"m\", [[[0.5, 2.0, 0.0]]])")?.message == "figure \"m\": a picture (H,W,C) has values in [0, 1], got 2.0")
+        #expect(failure("figure(\"m\", zeros([2, 2, 4]))")?.hint == "pick a channel, x[:, :, 0], or lay the channels out with grid(x)")
+        #expect(failure("figure(\"conv-stp-1\")")?.hint?.hasPrefix("did you mean \"conv-step-1\"?") == true)
+        // With one, the figure is made: a 2x2 map scaled by 160 to 320 pixels, crisp.
+        let it = Interpreter(file: "own.md", baseDirectory: NSTemporaryDirectory(), figures: FigureCollector())
+        _ = runCell("figure(\"my-map\", [[1, 2], [3, 4]])", in: it)
+        let f = try #require(it.figures?.figures.first)
+        #expect(f.id == "my-map" && f.width == 320 && f.height == 320)
+        #expect(f.svg.contains("data:image/png;base64,"))
+        #expect(f.desc.contains("2x2 map"))
+    }
+
     @Test func withACollectorEveryCatalogFigureIsMadeByOneLessonCell() throws {
         let library = LessonLibrary(folder: repositoryRoot.appendingPathComponent("lessons").path)
         let collector = FigureCollector()

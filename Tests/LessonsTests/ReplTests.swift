@@ -74,7 +74,7 @@ import Testing
 
     @Test func helpFromTheBuiltinTable() {
         let s = ReplSession()
-        #expect(s.submit(":help maxpool").text == "maxpool(x, size: k, stride: s, padding: p)\n  keeps the largest value of each window; the window moves by stride (default: its size)\n")
+        #expect(s.submit(":help maxpool").text == "maxpool(x, size: k, stride: s, padding: p)\n  keeps the largest value of each window; the window moves by stride (default:\n  its size)\n")
         #expect(s.submit(":help convd").text == "no builtin called 'convd' · did you mean 'conv2d'? · :help lists them\n")
         _ = s.submit("k = ones([3, 3])")
         #expect(s.submit(":help k").text == "k is a name you bound: Int tensor 3x3\n")

@@ -34,6 +34,7 @@ import NN
     #expect(rf[0] == ReceptiveField(size: [3, 3], jump: [2, 2], start: [1.5, 0.5], isGlobal: false))
     #expect(rf[1] == ReceptiveField(size: [11, 3], jump: [2, 2], start: [5.5, 0.5], isGlobal: false))
     let table = m.receptiveFieldTable()
-    #expect(table.contains("conv2d (Conv2D)              (None, 6, 4, 1)           3x3              2      1.5, 0.5"))
-    #expect(table.contains("input                        (None, 12, 7, 1)          1x1              1      0.5"))
+    #expect(table.contains("conv2d (Conv2D)    (None, 6, 4, 1)   3x3              2     1.5, 0.5"))
+    #expect(table.contains("input              (None, 12, 7, 1)  1x1              1     0.5"))
+    #expect(table.split(separator: "\n").allSatisfy { $0.count <= 80 })
 }

@@ -11,6 +11,7 @@ extension Builtins {
         "sigmoid": "1 / (1 + e^-x) element by element, squashing values into (0, 1)",
         "tanh": "the hyperbolic tangent element by element, squashing values into (-1, 1)",
         "softmax": "exponentials normalised to sum to 1 along an axis: scores into probabilities",
+        "where": "a where cond is true and b where it is false, element by element: where(x > 0, x, 0)",
         "dropout": "zeros each value with probability rate and scales the rest by 1/(1-rate) when training",
         "flatten": "the values in one row, in row-major order (what Flatten does before Dense)",
         "reshape": "the same values in a new shape with the same number of elements",
@@ -66,8 +67,18 @@ extension Builtins {
     ]
 
     /// `signature — summary` for `:help NAME`; nil for a name that is not a builtin.
-    static func help(_ name: String) -> String? {
+    /// With `width`, the summary is wrapped at word boundaries to fit it (the REPL's `:help`);
+    /// without, it is one line (what `help(NAME)` prints in a cell, doc-tested).
+    static func help(_ name: String, width: Int? = nil) -> String? {
         guard let b = table[name] else { return nil }
-        return b.signature + "\n  " + (summaries[name] ?? "")
+        guard let width else { return b.signature + "\n  " + (summaries[name] ?? "") }
+        var lines: [String] = []
+        var line = ""
+        for word in (summaries[name] ?? "").split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width - 2 { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return ([b.signature] + lines.map { "  " + $0 }).joined(separator: "\n")
     }
 }

@@ -74,7 +74,8 @@ enum Layout {
     }
 
     static func shape(_ a: CallArguments) throws(LessonError) -> Value {
-        .shape(try a.numeric(0, "x").0.shape)
+        if let t = a.value(0)?.0.truth { return .shape(t.shape) }
+        return .shape(try a.numeric(0, "x").0.shape)
     }
 
     /// Checks a shape argument: non-negative dims and a sane element count.

@@ -1,7 +1,10 @@
 import Foundation
 import Tensor
 
-/// One builtin function of the cell language.
+/// One builtin function of the cell language, described once: how it is called, its value
+/// implementation, and (optionally) how `grad` records it on the tape and which sliding window
+/// `step` walks through. `grad` (Interpreter+Gradient.swift) and `step` read these fields, so a
+/// new differentiable builtin is one entry in `Builtins.table`.
 struct Builtin: Sendable {
     /// How it is called, shown in hints: `conv2d(x, k, bias:, stride:, padding:, dilation:)`.
     let signature: String
@@ -10,41 +13,134 @@ struct Builtin: Sendable {
     /// The labels it accepts; nil = any (for `figure`, whose figures check their own).
     let labels: [String]?
     let run: @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value
+    /// How `grad` records a call on the tape; nil = grad says it cannot differentiate through it.
+    var tape: TapeForm? = nil
+    /// The sliding window `step` walks through; nil = not steppable.
+    var step: WindowCall.Kind? = nil
+}
+
+/// How a builtin is recorded on `grad`'s tape.
+struct TapeForm: Sendable {
+    /// The positional arguments gradients flow through (recorded on the tape, so they may
+    /// depend on grad's `wrt`); nil = all. The others are only read as values from the call.
+    var operands: Set<Int>?
+    /// Labelled arguments gradients flow through too (conv2d's `bias`).
+    var labels: Set<String>
+    /// Records the call: the operands are already on the tape.
+    let record: @Sendable (TapeCall) throws(LessonError) -> Variable
+
+    init(operands: Set<Int>? = nil, labels: Set<String> = [], _ record: @escaping @Sendable (TapeCall) throws(LessonError) -> Variable) {
+        self.operands = operands
+        self.labels = labels
+        self.record = record
+    }
+
+    /// One engine op of the first operand, e.g. `TapeForm.unary { t, x in try t.relu(x) }`.
+    static func unary(_ op: @escaping @Sendable (Tape, Variable) throws(TensorError) -> Variable) -> TapeForm {
+        TapeForm(operands: [0]) { c throws(LessonError) in try c.engine { () throws(TensorError) in try op(c.tape, c.x) } }
+    }
+
+    /// A sliding-window call on the tape, its geometry read from the bound call.
+    static func window(_ kind: WindowCall.Kind) -> TapeForm {
+        TapeForm(operands: kind == .conv2d || kind == .conv2dTranspose ? [0, 1] : [0], labels: kind == .conv2d ? ["bias"] : []) { c throws(LessonError) in
+            let w = try WindowCall(c.call, kind: kind)
+            let (t, x) = (c.tape, c.x)
+            return try c.engine { () throws(TensorError) -> Variable in
+                switch kind {
+                case .conv2d: return try t.conv2d(x, c.operand(1), bias: c.labelled["bias"], stride: w.stride, padding: w.padding, dilation: w.dilation)
+                case .conv2dTranspose: return try t.conv2dTranspose(x, c.operand(1), stride: w.stride, padding: w.padding, dilation: w.dilation)
+                case .maxPool: return try t.maxPool(x, size: w.size, stride: w.stride, padding: w.padding)
+                case .avgPool: return try t.avgPool(x, size: w.size, stride: w.stride, padding: w.padding)
+                }
+            }
+        }
+    }
+}
+
+/// A builtin call as `grad` records it: the tape, the bound call (labels and types checked,
+/// every argument evaluated) and the operands already recorded on the tape.
+struct TapeCall {
+    let tape: Tape
+    let call: CallArguments
+    /// The recorded positional operands, by position.
+    let operands: [Int: Variable]
+    /// The recorded labelled operands, by label.
+    let labelled: [String: Variable]
+    let location: SourceLocation
+
+    /// The first operand (every tape form has one).
+    var x: Variable { operands[0] ?? tape.constant(Tensor(scalar: 0)) }
+    func operand(_ i: Int) -> Variable { operands[i] ?? tape.constant(Tensor(scalar: 0)) }
+
+    /// Runs engine calls, their errors at the call's location.
+    func engine<T>(_ body: () throws(TensorError) -> T) throws(LessonError) -> T {
+        try Lessons.engine(at: location, body)
+    }
 }
 
 /// The builtin functions, by name.
 enum Builtins {
+    /// The builtins grad can differentiate through, sorted (for hints).
+    static let differentiable: [String] = table.filter { $0.value.tape != nil }.keys.sorted()
+    /// The builtins step can walk through, sorted.
+    static let steppable: [String] = table.filter { $0.value.step != nil }.keys.sorted()
+
     static let table: [String: Builtin] = {
         var t: [String: Builtin] = [:]
         func add(_ name: String, _ sig: String, _ pos: ClosedRange<Int>, _ labels: [String]? = [],
+                 tape: TapeForm? = nil, step: WindowCall.Kind? = nil,
                  _ run: @escaping @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value) {
-            t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run)
+            t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run, tape: tape, step: step)
         }
-        // Sliding windows.
-        add("conv2d", "conv2d(x, k, bias: b, stride: s, padding: p, dilation: d)", 2...2, ["bias", "stride", "padding", "dilation"]) { a, _ throws(LessonError) in
+        // Sliding windows: grad records them, step walks through them.
+        add("conv2d", "conv2d(x, k, bias: b, stride: s, padding: p, dilation: d)", 2...2, ["bias", "stride", "padding", "dilation"],
+            tape: .window(.conv2d), step: .conv2d) { a, _ throws(LessonError) in
             try WindowCall(a, kind: .conv2d).evaluate()
         }
-        add("conv2d_transpose", "conv2d_transpose(x, k, stride: s, padding: p, dilation: d)", 2...2, ["stride", "padding", "dilation"]) { a, _ throws(LessonError) in
+        add("conv2d_transpose", "conv2d_transpose(x, k, stride: s, padding: p, dilation: d)", 2...2, ["stride", "padding", "dilation"],
+            tape: .window(.conv2dTranspose), step: .conv2dTranspose) { a, _ throws(LessonError) in
             try WindowCall(a, kind: .conv2dTranspose).evaluate()
         }
-        add("maxpool", "maxpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"]) { a, _ throws(LessonError) in
+        add("maxpool", "maxpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"],
+            tape: .window(.maxPool), step: .maxPool) { a, _ throws(LessonError) in
             try WindowCall(a, kind: .maxPool).evaluate()
         }
-        add("avgpool", "avgpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"]) { a, _ throws(LessonError) in
+        add("avgpool", "avgpool(x, size: k, stride: s, padding: p)", 1...1, ["size", "stride", "padding"],
+            tape: .window(.avgPool), step: .avgPool) { a, _ throws(LessonError) in
             try WindowCall(a, kind: .avgPool).evaluate()
         }
         // Activations.
-        add("relu", "relu(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.relu(a) }
-        add("sigmoid", "sigmoid(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.floatOnly(a) { $0.sigmoid() } }
-        add("tanh", "tanh(x)", 1...1) { a, _ throws(LessonError) in try Elementwise.floatOnly(a) { $0.tanh() } }
-        add("softmax", "softmax(x, axis: -1)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Elementwise.softmax(a) }
-        add("dropout", "dropout(x, rate: r, training: true, seed: n)", 1...1, ["rate", "training", "seed"]) { a, _ throws(LessonError) in
+        add("relu", "relu(x)", 1...1, tape: .unary { t, x throws(TensorError) in try t.relu(x) }) { a, _ throws(LessonError) in try Elementwise.relu(a) }
+        add("sigmoid", "sigmoid(x)", 1...1, tape: .unary { t, x throws(TensorError) in try t.sigmoid(x) }) { a, _ throws(LessonError) in
+            try Elementwise.floatOnly(a) { $0.sigmoid() }
+        }
+        add("tanh", "tanh(x)", 1...1, tape: .unary { t, x throws(TensorError) in try t.tanh(x) }) { a, _ throws(LessonError) in
+            try Elementwise.floatOnly(a) { $0.tanh() }
+        }
+        add("softmax", "softmax(x, axis: -1)", 1...1, ["axis"], tape: TapeForm(operands: [0]) { c throws(LessonError) in
+            let axis = try c.call.labelled("axis", default: -1, c.call.int)
+            return try c.engine { () throws(TensorError) in try c.tape.softmax(c.x, axis: axis) }
+        }) { a, _ throws(LessonError) in try Elementwise.softmax(a) }
+        add("dropout", "dropout(x, rate: r, training: true, seed: n)", 1...1, ["rate", "training", "seed"], tape: TapeForm(operands: [0]) { c throws(LessonError) in
+            guard let (r, rLoc) = c.call.labelled["rate"] else { throw LessonError("dropout needs a rate", at: c.location) }
+            let rate = try c.call.float(r, "rate", rLoc)
+            let training = try c.call.labelled("training", default: true, c.call.bool)
+            let seed = try c.call.labelled("seed", default: Int(Dropout.defaultSeed), c.call.int)
+            guard seed >= 0 else { throw LessonError("dropout: seed must not be negative, got \(seed)", at: c.location) }
+            return try c.engine { () throws(TensorError) in try c.tape.dropout(c.x, rate: rate, training: training, seed: UInt64(seed)) }
+        }) { a, _ throws(LessonError) in
             try Elementwise.dropout(a)
         }
+        // Choosing by a comparison (Builtins+Where.swift); gradients flow through a and b.
+        add("where", "where(cond, a, b)", 3...3, tape: Selection.tape) { a, _ throws(LessonError) in try Selection.choose(a) }
         // Shapes and layout.
-        add("flatten", "flatten(x)", 1...1) { a, _ throws(LessonError) in try Layout.flatten(a) }
-        add("reshape", "reshape(x, [dims])", 2...2) { a, _ throws(LessonError) in try Layout.reshape(a) }
-        add("transpose", "transpose(x)", 1...1) { a, _ throws(LessonError) in try Layout.transpose(a) }
+        add("flatten", "flatten(x)", 1...1, tape: .unary { t, x throws(TensorError) in try t.flatten(x) }) { a, _ throws(LessonError) in try Layout.flatten(a) }
+        add("reshape", "reshape(x, [dims])", 2...2, tape: TapeForm(operands: [0]) { c throws(LessonError) in
+            let (d, dLoc) = c.call.positional[1]
+            let dims = try c.call.ints(d, "the new shape", dLoc)
+            return try c.engine { () throws(TensorError) in try c.tape.reshape(c.x, dims) }
+        }) { a, _ throws(LessonError) in try Layout.reshape(a) }
+        add("transpose", "transpose(x)", 1...1, tape: .unary { t, x throws(TensorError) in try t.transpose(x) }) { a, _ throws(LessonError) in try Layout.transpose(a) }
         add("pad", "pad(x, p, value: v)", 2...2, ["value"]) { a, _ throws(LessonError) in try Layout.pad(a) }
         add("shape", "shape(x)", 1...1) { a, _ throws(LessonError) in try Layout.shape(a) }
         add("zeros", "zeros([dims])", 1...1) { a, _ throws(LessonError) in try Layout.filled(a, 0) }
@@ -54,8 +150,8 @@ enum Builtins {
         add("floor", "floor(x)", 1...1) { a, _ throws(LessonError) in try Rounding.round(a, .down) }
         add("ceil", "ceil(x)", 1...1) { a, _ throws(LessonError) in try Rounding.round(a, .up) }
         // Reductions.
-        add("sum", "sum(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .sum) }
-        add("mean", "mean(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
+        add("sum", "sum(x, axis: a)", 1...1, ["axis"], tape: Reductions.tape(mean: false)) { a, _ throws(LessonError) in try Reductions.reduce(a, .sum) }
+        add("mean", "mean(x, axis: a)", 1...1, ["axis"], tape: Reductions.tape(mean: true)) { a, _ throws(LessonError) in try Reductions.reduce(a, .mean) }
         add("max", "max(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .max) }
         add("argmax", "argmax(x, axis: a)", 1...1, ["axis"]) { a, _ throws(LessonError) in try Reductions.reduce(a, .argmax) }
         // Element-wise maths and the smallest value (Builtins+Math.swift).

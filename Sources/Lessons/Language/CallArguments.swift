@@ -16,7 +16,8 @@ struct CallArguments {
     }
 
     func wrongType(_ what: String, _ want: String, _ v: Value, _ loc: SourceLocation) -> LessonError {
-        LessonError("\(function): \(what) must be \(want), got \(v.typeName)", at: loc, hint: "usage: \(signature)")
+        LessonError("\(function): \(what) must be \(want), got \(v.typeName)", at: loc,
+                    hint: v.truth != nil && want != "true or false" ? Value.boolIsNotNumber : "usage: \(signature)")
     }
 
     /// The i-th positional argument (the count was checked against the builtin's range).

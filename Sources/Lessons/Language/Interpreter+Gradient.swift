@@ -5,17 +5,14 @@ import Tensor
 ///
 /// Subexpressions that do not mention `wrt` are evaluated as usual and enter the tape as
 /// constants; those that do are recorded through the tape's ops: `+ - * / @`, unary `-`,
-/// conv2d, conv2d_transpose, maxpool, avgpool, relu, sigmoid, tanh, softmax, sum, mean,
-/// reshape, transpose, flatten and dropout. The result is Float with the shape of `wrt`.
+/// `**` to a whole power, and the builtins whose entry in `Builtins.table` has a tape form
+/// (`Builtins.differentiable`). The result is Float with the shape of `wrt`.
 ///
 /// A name bound from an expression that reaches `wrt` (`loss = sum(x * x)`, then
 /// `grad(loss, x)`) is followed back through the expression that made it (`BindingHistory`).
 /// When that cannot give the right answer, because a name it used has been bound again
 /// since, grad says so instead of treating the name as a constant.
 extension Interpreter {
-    static let differentiable: Set<String> = ["conv2d", "conv2d_transpose", "maxpool", "avgpool", "relu", "sigmoid", "tanh",
-                                              "softmax", "sum", "mean", "reshape", "transpose", "flatten", "dropout"]
-
     func gradient(_ args: [Argument], at loc: SourceLocation) throws(LessonError) -> Value {
         let signature = "grad(expression, wrt)"
         guard args.count == 2, args.allSatisfy({ $0.label == nil }) else {
@@ -106,6 +103,9 @@ extension Interpreter {
             var product = base
             for _ in 1..<n { product = try engine(at: loc) { () throws(TensorError) in try tape.multiply(product, base) } }
             return product
+        case let .binary(op, _, _, loc) where Operators.comparisons.contains(op):
+            throw LessonError("grad cannot differentiate the comparison '\(op)' with respect to '\(wrt)': it has no gradient", at: loc,
+                              hint: "use the comparison to choose, where(cond, a, b): the gradient flows through a and b")
         case let .binary(op, a, b, loc):
             let p = try record(a, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
             let q = try record(b, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
@@ -122,70 +122,38 @@ extension Interpreter {
             return try recordCall(name, args, at: loc, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
         default:
             throw LessonError("grad cannot differentiate through this expression with respect to '\(wrt)'", at: e.location,
-                              hint: "grad follows + - * / @ and the builtins \(Self.differentiable.sorted().joined(separator: ", "))")
+                              hint: "grad follows + - * / ** @ and the builtins \(Builtins.differentiable.joined(separator: ", "))")
         }
     }
 
     private func recordCall(_ name: String, _ args: [Argument], at loc: SourceLocation, tape: Tape, wrt: String,
                             variable: Variable, scope: [String: Int], following: String?) throws(LessonError) -> Variable {
-        guard Self.differentiable.contains(name) else {
-            throw LessonError("grad cannot differentiate through \(name)", at: loc,
-                              hint: "grad follows + - * / @ and the builtins \(Self.differentiable.sorted().joined(separator: ", "))")
+        guard let form = Builtins.table[name]?.tape else {
+            let what = Builtins.table[name] == nil ? "'\(name)' is not a builtin" : "\(name) has no gradient form"
+            throw LessonError("grad cannot differentiate through \(name) with respect to '\(wrt)': \(what)", at: loc,
+                              hint: "grad follows + - * / ** @ and the builtins \(Builtins.differentiable.joined(separator: ", "))")
         }
         // Bind the arguments as a normal call (so labels and types are checked), then record
-        // the tensor operands on the tape. Binding evaluates them with today's names, so
-        // inside a followed binding its labelled arguments must read names still current.
-        for a in args where a.label != nil { try requireCurrent(a.value, scope: scope, following: following, wrt: wrt) }
+        // the operands on the tape. Binding evaluates them with today's names, so inside a
+        // followed binding the arguments that are only read must read names still current.
+        func isOperand(_ i: Int, _ a: Argument) -> Bool {
+            if let label = a.label { return form.labels.contains(label) }
+            return form.operands?.contains(i) ?? true
+        }
+        let positions = args.enumerated().map { (i, a) in a.label == nil ? args[..<i].filter { $0.label == nil }.count : -1 }
+        // An argument that is not an operand (where's cond, reshape's shape) is a constant to
+        // the gradient even when it depends on wrt, as in numpy and TensorFlow: where(w > 0, ...)
+        // is piecewise, and the comparison is flat on each piece.
+        for (i, a) in args.enumerated() where !isOperand(positions[i], a) {
+            try requireCurrent(a.value, scope: scope, following: following, wrt: wrt)
+        }
         let (_, call) = try bind(name, args, at: loc)
-        var operands: [Variable] = []
-        for a in args where a.label == nil {
-            operands.append(try record(a.value, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following))
+        var operands: [Int: Variable] = [:]
+        var labelled: [String: Variable] = [:]
+        for (i, a) in args.enumerated() where isOperand(positions[i], a) {
+            let v = try record(a.value, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
+            if let label = a.label { labelled[label] = v } else { operands[positions[i]] = v }
         }
-        var bias: Variable?
-        if let b = args.first(where: { $0.label == "bias" }) {
-            bias = try record(b.value, tape: tape, wrt: wrt, variable: variable, scope: scope, following: following)
-        }
-        let x = operands[0]
-        switch name {
-        case "conv2d", "conv2d_transpose", "maxpool", "avgpool":
-            let kinds: [String: WindowCall.Kind] = ["conv2d": .conv2d, "conv2d_transpose": .conv2dTranspose, "maxpool": .maxPool, "avgpool": .avgPool]
-            guard let kind = kinds[name] else { return x }
-            let w = try WindowCall(call, kind: kind)
-            return try engine(at: loc) { () throws(TensorError) -> Variable in
-                switch kind {
-                case .conv2d: return try tape.conv2d(x, operands[1], bias: bias, stride: w.stride, padding: w.padding, dilation: w.dilation)
-                case .conv2dTranspose: return try tape.conv2dTranspose(x, operands[1], stride: w.stride, padding: w.padding, dilation: w.dilation)
-                case .maxPool: return try tape.maxPool(x, size: w.size, stride: w.stride, padding: w.padding)
-                case .avgPool: return try tape.avgPool(x, size: w.size, stride: w.stride, padding: w.padding)
-                }
-            }
-        case "reshape":
-            let (d, dLoc) = call.positional[1]
-            let dims = try call.ints(d, "the new shape", dLoc)
-            return try engine(at: loc) { () throws(TensorError) in try tape.reshape(x, dims) }
-        case "softmax":
-            let axis = try call.labelled("axis", default: -1, call.int)
-            return try engine(at: loc) { () throws(TensorError) in try tape.softmax(x, axis: axis) }
-        case "sum", "mean":
-            let axis: Int? = try call.labelled("axis", default: nil) { (v, w, l) throws(LessonError) -> Int? in try call.int(v, w, l) }
-            return try engine(at: loc) { () throws(TensorError) in name == "sum" ? try tape.sum(x, axis: axis) : try tape.mean(x, axis: axis) }
-        case "dropout":
-            guard let (r, rLoc) = call.labelled["rate"] else { throw LessonError("dropout needs a rate", at: loc) }
-            let rate = try call.float(r, "rate", rLoc)
-            let training = try call.labelled("training", default: true, call.bool)
-            let seed = try call.labelled("seed", default: Int(Dropout.defaultSeed), call.int)
-            guard seed >= 0 else { throw LessonError("dropout: seed must not be negative, got \(seed)", at: loc) }
-            return try engine(at: loc) { () throws(TensorError) in try tape.dropout(x, rate: rate, training: training, seed: UInt64(seed)) }
-        default:
-            return try engine(at: loc) { () throws(TensorError) -> Variable in
-                switch name {
-                case "relu": return try tape.relu(x)
-                case "sigmoid": return try tape.sigmoid(x)
-                case "tanh": return try tape.tanh(x)
-                case "transpose": return try tape.transpose(x)
-                default: return try tape.flatten(x)
-                }
-            }
-        }
+        return try form.record(TapeCall(tape: tape, call: call, operands: operands, labelled: labelled, location: loc))
     }
 }

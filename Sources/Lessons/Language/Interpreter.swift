@@ -199,9 +199,8 @@ public final class Interpreter {
     /// `step EXPR`: runs a sliding-window call, hands its windows to the step presenter and
     /// returns the result.
     func step(_ e: Expr, at loc: SourceLocation) throws(LessonError) -> Value {
-        let kinds: [String: WindowCall.Kind] = ["conv2d": .conv2d, "conv2d_transpose": .conv2dTranspose, "maxpool": .maxPool, "avgpool": .avgPool]
-        guard case let .call(name, args, callLoc) = e, let kind = kinds[name] else {
-            throw LessonError("step goes through a sliding-window operation: conv2d, conv2d_transpose, maxpool or avgpool", at: e.location,
+        guard case let .call(name, args, callLoc) = e, let kind = Builtins.table[name]?.step else {
+            throw LessonError("step goes through a sliding-window operation: \(Builtins.steppable.joined(separator: ", "))", at: e.location,
                               hint: "step conv2d(x, k)")
         }
         let (_, call) = try bind(name, args, at: callLoc)

@@ -73,7 +73,16 @@ struct Lexer {
                     p += 2
                     continue
                 }
-                let symbols: Set<Unicode.Scalar> = ["+", "-", "*", "/", "@", "=", "(", ")", "[", "]", ",", ":"]
+                // The comparisons of two characters: == != <= >=.
+                if "=!<>".unicodeScalars.contains(c), p + 1 < chars.count, chars[p + 1] == "=" {
+                    tokens.append(Token(kind: .symbol(String(Character(c)) + "="), line: lineNo, column: start + 1))
+                    p += 2
+                    continue
+                }
+                if c == "!" {
+                    throw LessonError("unexpected character '!'", at: loc(start), hint: "'!=' means not equal; there is no '!' on its own")
+                }
+                let symbols: Set<Unicode.Scalar> = ["+", "-", "*", "/", "@", "=", "(", ")", "[", "]", ",", ":", "<", ">"]
                 guard symbols.contains(c) else {
                     throw LessonError("unexpected character '\(Character(c))'", at: loc(start))
                 }

@@ -18,9 +18,16 @@ enum Operators {
     /// anything else stays a list.
     static func list(_ values: [Value], at loc: SourceLocation) throws(LessonError) -> Value {
         guard !values.isEmpty else { return .list([]) }
+        // Bools (or same-shaped Bool tensors) stack into a Bool tensor.
+        let truths = values.compactMap(\.truth)
+        if truths.count == values.count {
+            let shape = truths[0].shape
+            guard truths.allSatisfy({ $0.shape == shape }) else { return .list(values) }
+            return .boolTensor(Tensor(shape: [truths.count] + shape, scalars: truths.flatMap(\.scalars)))
+        }
         var numerics: [Numeric] = []
         for v in values {
-            if case .bool = v { return .list(values) }
+            if v.truth != nil { return .list(values) }
             if case .shape = v { return .list(values) }
             guard let n = Numeric(v) else { return .list(values) }
             numerics.append(n)
@@ -44,7 +51,7 @@ enum Operators {
         switch Numeric(v) {
         case .int(let t)?: return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.negated() })
         case .float(let t)?: return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.negated() })
-        case nil: throw LessonError("cannot negate a \(v.typeName)", at: loc)
+        case nil: throw LessonError("cannot negate a \(v.typeName)", at: loc, hint: v.truth != nil ? Value.boolIsNotNumber : nil)
         }
     }
 
@@ -52,9 +59,11 @@ enum Operators {
     /// except `/`, which gives Float; a Float on either side makes the result Float.
     static func binary(_ op: String, _ a: Value, _ b: Value, at loc: SourceLocation) throws(LessonError) -> Value {
         if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        if comparisons.contains(op) { return try compare(op, a, b, at: loc) }
         guard let x = Numeric(a), let y = Numeric(b) else {
             let bad = Numeric(a) == nil ? a : b
-            throw LessonError("'\(op)' needs numbers or tensors, got \(bad.typeName)", at: loc)
+            throw LessonError("'\(op)' needs numbers or tensors, got \(bad.typeName)", at: loc,
+                              hint: bad.truth != nil ? Value.boolIsNotNumber : nil)
         }
         if op == "**" { return try power(x, y, at: loc) }
         if op == "@" {
@@ -83,6 +92,49 @@ enum Operators {
             default: return Value.wrap(try p.matmul(q))
             }
         }
+    }
+
+    /// The comparison operators; each gives a Bool (tensor).
+    static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
+
+    /// `a op b` for a comparison: element-wise with numpy broadcasting, a Bool tensor (or a
+    /// Bool for two numbers). Int and Float compare by value (`1 == 1.0` is true). `==` and
+    /// `!=` also compare two strings or two Bools; `<` and the others need numbers.
+    static func compare(_ op: String, _ a: Value, _ b: Value, at loc: SourceLocation) throws(LessonError) -> Value {
+        if case .string(let x) = a, case .string(let y) = b, op == "==" || op == "!=" { return .bool((x == y) == (op == "==")) }
+        if let p = a.truth, let q = b.truth, op == "==" || op == "!=" {
+            return Value.wrapBool(try engine(at: loc) { () throws(TensorError) in
+                try Tensor.broadcasting(p, q) { x, y in (x == y) == (op == "==") ? 1 : 0 }
+            })
+        }
+        guard let x = Numeric(a), let y = Numeric(b) else {
+            let bad = Numeric(a) == nil ? a : b
+            let what = op == "==" || op == "!=" ? "two numbers or tensors, two strings or two Bools" : "numbers or tensors"
+            throw LessonError("'\(op)' compares \(what), got \(a.typeName) and \(b.typeName)", at: loc,
+                              hint: bad.truth != nil && op != "==" && op != "!=" ? Value.boolIsNotNumber : nil)
+        }
+        func test<T: Comparable>(_ l: T, _ r: T) -> Int {
+            let t: Bool
+            switch op {
+            case "==": t = l == r
+            case "!=": t = l != r
+            case "<": t = l < r
+            case "<=": t = l <= r
+            case ">": t = l > r
+            default: t = l >= r
+            }
+            return t ? 1 : 0
+        }
+        if case .int(let p) = x, case .int(let q) = y {
+            return Value.wrapBool(try engine(at: loc) { () throws(TensorError) in try Tensor.broadcasting(p, q) { l, r in test(l, r) } })
+        }
+        // Int against Float compares the values as Doubles, so a large Int is not rounded to a
+        // Float first: the broadcast runs over element indices, which read the Doubles.
+        let p = x.doubles, q = y.doubles
+        let ip = Tensor<Int>(shape: x.shape, scalars: Array(0..<p.count)), iq = Tensor<Int>(shape: y.shape, scalars: Array(0..<q.count))
+        return Value.wrapBool(try engine(at: loc) { () throws(TensorError) in
+            try Tensor.broadcasting(ip, iq) { i, j in test(p[i], q[j]) }
+        })
     }
 
     /// `x ** n`: every element to the power of a number. An Int to a non-negative Int power
@@ -125,6 +177,8 @@ enum Operators {
             return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) })
         case .floatTensor(let t):
             return Value.wrap(try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) })
+        case .boolTensor(let t):
+            return Value.wrapBool(try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) })
         case .shape(let s):
             let t = Tensor<Int>(shape: [s.count], scalars: s)
             let r = try engine(at: loc) { () throws(TensorError) in try t.slice(specs.map(\.0)) }

@@ -1,6 +1,7 @@
 /// Parses tokens into statements, one per line (brackets may span lines).
 ///
-/// Precedence, loosest first: `+ -`, then `* / @`, then unary `-`, then calls and subscripts.
+/// Precedence, loosest first: a comparison (`== != < <= > >=`, which does not chain), then
+/// `+ -`, then `* / @`, then unary `-`, then `**`, then calls and subscripts.
 struct Parser {
     private var tokens: [Token]
     private var p = 0
@@ -78,6 +79,18 @@ struct Parser {
     mutating func expression() throws(LessonError) -> Expr {
         try enter()
         defer { depth -= 1 }
+        let lhs = try additive()
+        guard case .symbol(let s) = current.kind, Operators.comparisons.contains(s) else { return lhs }
+        let op = advance()
+        let rhs = try additive()
+        if case .symbol(let t) = current.kind, Operators.comparisons.contains(t) {
+            throw LessonError("comparisons do not chain: '\(s)' then '\(t)'", at: loc(current),
+                              hint: "compare two values at a time: write a < b and b < c as two comparisons")
+        }
+        return .binary(s, lhs, rhs, loc(op))
+    }
+
+    private mutating func additive() throws(LessonError) -> Expr {
         let base = depth
         defer { depth = base }
         var lhs = try term()

@@ -8,7 +8,8 @@ indirect enum Expr: Sendable {
     case list([Expr], SourceLocation)
     /// `-x`
     case negate(Expr, SourceLocation)
-    /// `a op b` with op one of `+ - * / @`; the location is the operator's.
+    /// `a op b` with op one of `+ - * / ** @` or a comparison `== != < <= > >=`; the location
+    /// is the operator's.
     case binary(String, Expr, Expr, SourceLocation)
     /// `f(a, b, label: c)`; the location is the callee's.
     case call(String, [Argument], SourceLocation)

@@ -6,7 +6,7 @@ struct Token: Sendable, Equatable {
         case string(String)
         case identifier(String)
         case keyword(String)  // true, false, step
-        case symbol(String)   // + - * / @ = ( ) [ ] , :
+        case symbol(String)   // + - * / ** @ = == != < <= > >= ( ) [ ] , :
         case newline
         case end
     }

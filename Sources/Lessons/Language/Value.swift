@@ -14,6 +14,9 @@ public enum Value: Sendable {
     case bool(Bool)
     case intTensor(Tensor<Int>)
     case floatTensor(Tensor<Float>)
+    /// A tensor of truth values from a comparison (`x > 0`), kept as 0 (false) and 1 (true);
+    /// it prints as `true`/`false`, chooses in `where(cond, a, b)` and is not a number.
+    case boolTensor(Tensor<Int>)
     /// A list that is not a tensor (strings, mixed values, the empty list).
     case list([Value])
     /// The result of `shape(x)`: prints as `5x5`, and can be indexed and passed where a list of
@@ -37,6 +40,7 @@ public enum Value: Sendable {
         case .bool: return "Bool"
         case .intTensor(let t): return "Int tensor \(formatShape(t.shape))"
         case .floatTensor(let t): return "Float tensor \(formatShape(t.shape))"
+        case .boolTensor(let t): return "Bool tensor \(formatShape(t.shape))"
         case .list: return "list"
         case .shape: return "shape"
         case .model: return "model"
@@ -50,6 +54,20 @@ public enum Value: Sendable {
     static func wrap(_ t: Tensor<Int>) -> Value { t.shape.isEmpty ? .int(t.scalars[0]) : .intTensor(t) }
     /// A Float tensor, folded to `.float` when it is a scalar.
     static func wrap(_ t: Tensor<Float>) -> Value { t.shape.isEmpty ? .float(t.scalars[0]) : .floatTensor(t) }
+    /// A tensor of 0 (false) and 1 (true), folded to `.bool` when it is a scalar.
+    static func wrapBool(_ t: Tensor<Int>) -> Value { t.shape.isEmpty ? .bool(t.scalars[0] != 0) : .boolTensor(t) }
+
+    /// The truth values of a Bool or Bool tensor as 0/1, or nil for anything else.
+    var truth: Tensor<Int>? {
+        switch self {
+        case .bool(let b): return Tensor(scalar: b ? 1 : 0)
+        case .boolTensor(let t): return t
+        default: return nil
+        }
+    }
+
+    /// The hint for a Bool given where a number is needed.
+    static let boolIsNotNumber = "true/false are not numbers; where(cond, 1, 0) turns them into 1 and 0"
 }
 
 /// A numeric value lifted to a tensor of one scalar type, for arithmetic.
@@ -71,6 +89,14 @@ enum Numeric {
         }
     }
 
+    /// The elements as Doubles (exact for every Int up to 2^53 and every Float).
+    var doubles: [Double] {
+        switch self {
+        case .int(let t): return t.scalars.map(Double.init)
+        case .float(let t): return t.scalars.map(Double.init)
+        }
+    }
+
     var value: Value {
         switch self {
         case .int(let t): return Value.wrap(t)
@@ -83,11 +109,11 @@ enum Numeric {
         switch v {
         case .int(let i): self = .int(Tensor(scalar: i))
         case .float(let f): self = .float(Tensor(scalar: f))
-        case .bool(let b): self = .int(Tensor(scalar: b ? 1 : 0))
         case .intTensor(let t): self = .int(t)
         case .floatTensor(let t): self = .float(t)
         case .shape(let s): self = .int(Tensor(shape: [s.count], scalars: s))
-        case .string, .list, .model, .dataset, .run, .nothing: return nil
+        // Bools are not numbers: `true + 1` or `sum(x > 0)` is an error with a hint, not a guess.
+        case .bool, .boolTensor, .string, .list, .model, .dataset, .run, .nothing: return nil
         }
     }
 }

@@ -41,6 +41,7 @@ public struct ValueFormatter: Sendable {
         case .bool(let b): return b ? "true" : "false"
         case .intTensor(let t): return tensor(t.shape, count: t.scalars.count, typeName: "Int") { String(t.scalars[$0]) }
         case .floatTensor(let t): return tensor(t.shape, count: t.scalars.count, typeName: "Float") { number(t.scalars[$0]) }
+        case .boolTensor(let t): return tensor(t.shape, count: t.scalars.count, typeName: "Bool") { t.scalars[$0] != 0 ? "true" : "false" }
         case .list(let items): return "[" + items.map(nested).joined(separator: ", ") + "]"
         case .shape(let s): return formatShape(s)
         case .model(let m):
@@ -56,6 +57,7 @@ public struct ValueFormatter: Sendable {
         if case .string(let s) = v { return "\"\(s)\"" }
         if case .intTensor(let t) = v { return flat(t.shape, t.scalars.map(String.init)) }
         if case .floatTensor(let t) = v { return flat(t.shape, t.scalars.map(number)) }
+        if case .boolTensor(let t) = v { return flat(t.shape, t.scalars.map { $0 != 0 ? "true" : "false" }) }
         return format(v)
     }
 

@@ -10,6 +10,8 @@ public final class ReplSession {
 
     /// How typed code is named in error locations (`repl:3:5: error: ...`).
     public static let inputName = "repl"
+    /// Columns errors are wrapped to: the terminal's, else 80.
+    static let width = TerminalIO.current(noPause: true).width
 
     /// The REPL's own commands, for `:help` and Tab.
     public static let commands: [(name: String, usage: String, help: String)] = [
@@ -78,7 +80,7 @@ public final class ReplSession {
         do {
             return try interpreter.run(cell: source, firstLine: firstLine)
         } catch {
-            return interpreter.output + error.rendered(sourceLines: lines)
+            return interpreter.output + ErrorText.wrap(error.rendered(sourceLines: lines), width: Self.width)
         }
     }
 
@@ -107,7 +109,7 @@ public final class ReplSession {
     /// `:help NAME`: a builtin's signature and line, a bound name's type, or a suggestion.
     func help(_ name: String) -> String {
         let name = name.hasSuffix("()") ? String(name.dropLast(2)) : name
-        if let text = Builtins.help(name) { return text + "\n" }
+        if let text = Builtins.help(name, width: min(Self.width, 80)) { return text + "\n" }
         if let c = Self.commands.first(where: { $0.name == name || $0.name == ":" + name }) {
             return "\(c.usage)\n  \(c.help)\n"
         }

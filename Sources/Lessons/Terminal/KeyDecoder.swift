@@ -8,6 +8,8 @@ public enum PlayerKey: Equatable, Sendable {
     case character(Character)
     /// A byte sequence no key above sends (function keys, Ctrl combinations): ignored.
     case unknown
+    /// Not a key: the terminal window changed size (SIGWINCH), so the screen is laid out again.
+    case resize
 }
 
 /// Turns the bytes read from a terminal into keys.

@@ -1,4 +1,6 @@
+import Figures
 import Foundation
+import Imaging
 import Tensor
 
 /// Shows a lesson in the terminal: narrative, each cell's code and output, one page per cell.
@@ -43,6 +45,7 @@ public enum LessonPlayer {
         }
         KeyReader.enterRawMode()
         defer { KeyReader.restore() }
+        pages.images = ImageProtocol.detect(environment: ProcessInfo.processInfo.environment, ask: { ImageProtocol.askTerminal() })
         var session = PlayerSession(pages: pages, terminal: term)
         let status = session.run()
         // The screen's last row has no newline: leave the shell's prompt on a row of its own.
@@ -52,19 +55,25 @@ public enum LessonPlayer {
 
     static func header(_ doc: LessonDocument, _ term: TerminalIO) -> String {
         let num = doc.number.map { $0 < 10 ? "0\($0) " : "\($0) " } ?? ""
-        return term.dim("\(num)\(doc.name) · \(doc.title)")
+        return term.dim(PlayerScreen.cutAtWord("\(num)\(doc.name) · \(doc.title)", term.width))
     }
 }
 
 /// The interactive loop: draws the screen for the state, reads a key, applies it.
 struct PlayerSession {
     let pages: Pages
-    let terminal: TerminalIO
+    var terminal: TerminalIO
     var state = PlayerState()
+    /// Pictures already encoded for the terminal, by path and box.
+    private var encoded: [String: String] = [:]
 
     init(pages: Pages, terminal: TerminalIO) {
         self.pages = pages
         self.terminal = terminal
+        let t = terminal
+        pages.willRun = { [unowned pages] i in
+            t.write("\u{1B}[H\u{1B}[2J" + LessonPlayer.header(pages.document, t) + "\n\n" + pages.running(page: i).joined(separator: "\n"))
+        }
     }
 
     mutating func run() -> Int32 {
@@ -78,9 +87,21 @@ struct PlayerSession {
                 } else {
                     pages.prepare(state.page, answersShown: state.answersShown)
                 }
-                terminal.write("\u{1B}[H\u{1B}[2J" + screen().joined(separator: "\n"))
+                drawScreen()
             }
             let key = KeyReader.readKey() ?? .endOfInput
+            if key == .resize {
+                // Lay the pages out for the new size, keeping the scroll inside the page.
+                terminal = terminal.remeasured()
+                pages.resize(to: terminal)
+                let t = terminal
+                pages.willRun = { [unowned pages] i in
+                    t.write("\u{1B}[H\u{1B}[2J" + LessonPlayer.header(pages.document, t) + "\n\n" + pages.running(page: i).joined(separator: "\n"))
+                }
+                state.scroll = min(state.scroll, max(0, pages.rowCount(page: state.page, answersShown: state.answersShown) - pages.bodyHeight))
+                draw = true
+                continue
+            }
             let before = state.page
             let effect = state.handle(key, in: pages)
             if state.page > before { pages.arriving(at: state.page) }
@@ -101,6 +122,31 @@ struct PlayerSession {
                 draw = true
             case .write: state.message = pages.writeBack(page: state.page); draw = true
             }
+        }
+    }
+
+    /// Writes the screen, then draws each picture whose whole box is on it over its blank rows
+    /// (one cut by the edge of the page area keeps its path line only).
+    mutating func drawScreen() {
+        var rows = screen()
+        var pictures: [(row: Int, image: PlacedImage)] = []
+        let bodyEnd = 2 + PlayerScreen(width: terminal.width, height: terminal.height).bodyHeight
+        for (i, r) in rows.enumerated() {
+            guard let p = PlacedImage(row: r) else { continue }
+            rows[i] = ""
+            if i >= 2, i + p.rows <= bodyEnd { pictures.append((i, p)) }
+        }
+        terminal.write("\u{1B}[H\u{1B}[2J" + rows.joined(separator: "\n"))
+        guard let proto = pages.images, !pictures.isEmpty else { return }
+        for (row, p) in pictures {
+            let key = "\(p.path):\(p.rows):\(p.columns)"
+            if encoded[key] == nil {
+                guard let data = FileManager.default.contents(atPath: p.path), let image = try? PNGCodec.decode(Array(data), path: p.path) else { continue }
+                encoded[key] = proto.sequence(png: Array(data), image: image, columns: p.columns, rows: p.rows,
+                                              cell: TerminalIO.cellPixels() ?? (width: 8, height: 16)) ?? ""
+            }
+            // Save the cursor, draw at the box's top-left (after the gutter), restore it.
+            terminal.write("\u{1B}7\u{1B}[\(row + 1);10H" + (encoded[key] ?? "") + "\u{1B}8")
         }
     }
 
@@ -139,7 +185,11 @@ struct PlayerSession {
 /// pages are shown next.
 final class Pages: PlayerLayout {
     private(set) var document: LessonDocument
-    let terminal: TerminalIO
+    private(set) var terminal: TerminalIO
+    /// How figures are drawn in this terminal; nil = their paths only.
+    var images: ImageProtocol?
+    /// Called before a page's cell runs on screen (the session shows the page meanwhile).
+    var willRun: ((Int) -> Void)?
     let nextLesson: String?
     private(set) var sources: [PageSource]
     private var runner: LessonRunner
@@ -240,13 +290,10 @@ final class Pages: PlayerLayout {
             runner.interpreter.stepPresenter = recorder
             defer { if onScreen, !recorder.traces.isEmpty { walks[p] = recorder.traces } }
             guard let cell = cell(onPage: p) else { results.append(nil); continue }
-            if onScreen {
-                // Show the page while its cell runs (a long cell, or the start of a walk).
-                terminal.write("\u{1B}[H\u{1B}[2J" + LessonPlayer.header(document, terminal) + "\n\n"
-                               + content(p, answersShown: true, result: nil))
-            }
+            // The session shows the page while its cell runs (a long cell, or the start of a walk).
+            if onScreen { willRun?(p) }
             let r = runner.run(cell)
-            if r.error != nil && !cell.options.contains(.error) { failed = true }
+            if case .error = r.outcome { failed = true }
             results.append(r)
             cache[p] = nil
         }
@@ -258,53 +305,76 @@ final class Pages: PlayerLayout {
         return content(i, answersShown: true, result: results[i]) + "\n"
     }
 
-    /// Page `i` folded into screen rows.
+    /// Page `i` folded into screen rows (a picture is a marker row and the blank rows it covers).
     func rows(page i: Int, answersShown: Bool) -> [String] {
         if let rows = cache[i]?[answersShown] { return rows }
-        let text = content(i, answersShown: answersShown, result: i < results.count && !replayArmed.contains(i) ? results[i] : nil)
-        var lines = text.components(separatedBy: "\n")
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        let rows = lines.flatMap { PlayerScreen.fold($0, width: terminal.width) }
+        let view = build(i, answersShown: answersShown, result: i < results.count && !replayArmed.contains(i) ? results[i] : nil)
+        let rows = PageDrawer(terminal: terminal, document: document, images: images).rows(view, bodyHeight: bodyHeight)
         cache[i, default: [:]][answersShown] = rows
         return rows
     }
 
+    /// The page's cell as it runs: the session draws the page (its code, no result yet).
+    func running(page i: Int) -> [String] {
+        let text = content(i, answersShown: true, result: nil)
+        return text.components(separatedBy: "\n").flatMap { PlayerScreen.fold($0, width: terminal.width) }
+    }
+
+    /// The terminal changed size: lay every page out again.
+    func resize(to t: TerminalIO) {
+        terminal = t
+        cache = [:]
+    }
+
     func rowCount(page i: Int, answersShown: Bool) -> Int { rows(page: i, answersShown: answersShown).count }
 
-    func content(_ i: Int, answersShown: Bool, result: CellResult?) -> String {
+    /// Page `i` as data (narrative, code, the cell's result, figures, the next lesson), for
+    /// `PageDrawer` to lay out; building it writes nothing.
+    func build(_ i: Int, answersShown: Bool, result: CellResult?) -> PageView {
         let s = sources[i]
         let renderer = NarrativeRenderer(terminal: terminal)
-        var out = ""
+        var view = PageView()
         var placeholder = false
         func addPlaceholder() {
             guard !placeholder else { return }
             placeholder = true
-            if !out.isEmpty { out += "\n" }
-            out += terminal.bold("▸ \(s.answersTitle)") + terminal.dim(" hidden · a: show them") + "\n"
+            view.blocks.append(.answersHidden(title: s.answersTitle))
         }
         for seg in s.segments {
             if seg.hidden && !answersShown { addPlaceholder(); continue }
             let r = renderer.render(seg.markdown)
             if r.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-            if !out.isEmpty { out += "\n" }
-            out += r
+            view.blocks.append(.narrative(r))
         }
         if let cell = cell(onPage: i) {
             if s.cellHidden && !answersShown {
                 addPlaceholder()
             } else {
-                if !out.isEmpty { out += "\n" }
-                out += CellView(terminal: terminal).code(cell)
-                if let result { out += CellView(terminal: terminal).output(result, document: document) }
-                if edits[cell.number] != nil, let result {
-                    out += CellView(terminal: terminal).comparison(result, expected: sources[i].cell?.expected)
-                }
+                view.blocks.append(.cell(cell, result: result, edited: edits[cell.number] != nil, figures: figures(of: cell)))
             }
         }
-        if i == sources.count - 1, let next = nextLesson {
-            out += "\n" + terminal.bold("Next: \(next)") + "\n"
+        if i == sources.count - 1, let next = nextLesson { view.blocks.append(.next(next)) }
+        return view
+    }
+
+    /// Page `i` as text (what a pipe gets, and the rows before folding).
+    func content(_ i: Int, answersShown: Bool, result: CellResult?) -> String {
+        PageDrawer(terminal: terminal, document: document, images: images).text(build(i, answersShown: answersShown, result: result))
+    }
+
+    /// The figures a cell's `figure("id", ...)` calls make, each with where its PNG is: next to
+    /// the lesson (a figure of one's own, written by `cnnlearn figures`), else the project's
+    /// docs/figures beside the lessons folder; the path shown is that folder's when neither exists.
+    func figures(of cell: Cell) -> [PageView.FigureRef] {
+        let lessonFolder = (document.path as NSString).deletingLastPathComponent
+        let project = ((lessonFolder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("docs/figures")
+        return CellView.figureIDs(in: cell.code).map { id in
+            let own = (lessonFolder as NSString).appendingPathComponent("\(id).png")
+            let tutorial = (project as NSString).appendingPathComponent("\(id).png")
+            let path = FileManager.default.fileExists(atPath: own) ? own : FileManager.default.fileExists(atPath: tutorial) ? tutorial
+                : FigureCatalog.ids.contains(id) ? tutorial : own
+            return PageView.FigureRef(id: id, path: path, exists: FileManager.default.fileExists(atPath: path))
         }
-        return out
     }
 
     // MARK: editing a cell (e) and writing it back (w)
@@ -381,9 +451,11 @@ final class Pages: PlayerLayout {
         edits = keptEdits
         cache = [:]
         let result = i < results.count ? results[i] : nil
-        if let expected = original.expected, !original.options.contains(.noCheck), let result,
-           LessonRunner.normalize(expected) != LessonRunner.normalize(result.output) {
-            return "wrote cell \(original.number) · its output block differs · cnnlearn check --update"
+        switch result?.outcome {
+        case .mismatch?: return "wrote cell \(original.number) · its output block differs · cnnlearn check --update"
+        case .error?: return "wrote cell \(original.number) · it stops with an error"
+        case .missingError?: return "wrote cell \(original.number) · it is marked error but ran without one"
+        default: break
         }
         return "wrote cell \(original.number) to \((path as NSString).lastPathComponent)"
     }
@@ -404,17 +476,27 @@ struct CellView {
         return out
     }
 
-    /// After an edit: whether the new output matches the cell's output block, and a diff if not.
-    func comparison(_ r: CellResult, expected: String?) -> String {
-        guard let expected else { return terminal.dim("(this cell has no output block to compare with)") + "\n" }
-        let e = LessonRunner.normalize(expected), got = LessonRunner.normalize(r.output)
-        if e == got { return terminal.style("✓ same as the lesson's expected output", "32") + "\n" }
-        var out = terminal.style("✗ differs from the lesson's expected output:", "33") + "\n"
-        for line in UnifiedDiff.diff(expected: e, got: got).components(separatedBy: "\n") where !line.isEmpty {
-            let color = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : "2"
-            out += terminal.style(line, color) + "\n"
+    /// The cell's verdict as a doc-test, drawn from its outcome (`CellOutcome`): a mismatch
+    /// shows the diff and a missing error says so on every page; after an edit with `e` a pass,
+    /// or a cell with nothing to compare, says so too. An unexpected error is drawn by `output`.
+    func verdict(_ outcome: CellOutcome, edited: Bool) -> String {
+        switch outcome {
+        case .passed:
+            return edited ? terminal.style("✓ same as the lesson's expected output", "32") + "\n" : ""
+        case .notChecked:
+            return edited ? terminal.dim("(this cell has no output block to compare with)") + "\n" : ""
+        case let .mismatch(expected, got):
+            var out = terminal.style("✗ differs from the lesson's expected output:", "33") + "\n"
+            for line in UnifiedDiff.diff(expected: expected, got: got).components(separatedBy: "\n") where !line.isEmpty {
+                let color = line.hasPrefix("+") ? "32" : line.hasPrefix("-") ? "31" : "2"
+                out += terminal.style(line, color) + "\n"
+            }
+            return out
+        case .missingError:
+            return terminal.style("✗ this cell is marked error, but it ran without one", "33") + "\n"
+        case .error:
+            return ""
         }
-        return out
     }
 
     func output(_ r: CellResult, document: LessonDocument) -> String {
@@ -427,19 +509,17 @@ struct CellView {
                 out += l.isEmpty && label.isEmpty ? "\n" : terminal.dim(label.padding(toLength: gutter, withPad: " ", startingAt: 0)) + line + "\n"
             }
         }
-        if let e = r.error, !r.cell.options.contains(.error) {
+        if case .error(let e) = r.outcome {
             // The code as it ran (edited with `e`, perhaps) at its lines, for the caret.
             var source = document.lines
             for (k, line) in r.cell.code.components(separatedBy: "\n").enumerated() {
                 let at = r.cell.codeLine - 1 + k
                 if at < source.count { source[at] = line } else { source.append(line) }
             }
-            out += terminal.style(e.rendered(sourceLines: source), "31")
-        } else {
-            // figure(...) prints nothing; say where `cnnlearn figures` puts the picture (.png and .svg).
-            for id in Self.figureIDs(in: r.cell.code) {
-                out += terminal.dim("figure → docs/figures/\(id).png") + "\n"
-            }
+            // On screen the message and hint wrap at words; a pipe keeps each on one line
+            // (tools read file:line:column from it).
+            let text = e.rendered(sourceLines: source)
+            out += terminal.style(terminal.interactive ? ErrorText.wrap(text, width: terminal.width) : text, "31")
         }
         return out
     }

@@ -119,8 +119,50 @@ struct PlayerScreen {
         return rows
     }
 
+    /// Plain text of one row cut at the last word boundary that leaves room for `…`.
+    static func cutAtWord(_ s: String, _ width: Int) -> String {
+        guard s.count > width, width > 1 else { return s }
+        let head = s.prefix(width - 1)
+        guard let space = head.lastIndex(of: " "), head.distance(from: head.startIndex, to: space) > width / 2 else { return head + "…" }
+        return head[..<space] + " …"
+    }
+
     /// Plain text cut to `width` columns (for rows without styles).
     static func cut(_ s: String, _ width: Int) -> String {
         visibleWidth(s) <= width ? s : fold(s, width: width)[0]
+    }
+}
+
+/// Error text for a terminal of `width` columns: the message line and the hint are wrapped at
+/// word boundaries (continuations indented two spaces); the source line and its caret are
+/// left as they are, so the caret stays under the column it points at.
+enum ErrorText {
+    static func wrap(_ rendered: String, width: Int) -> String {
+        var out: [String] = []
+        let lines = rendered.components(separatedBy: "\n")
+        for (i, line) in lines.enumerated() {
+            let prose = i == 0 || line.hasPrefix("hint: ") || line.hasPrefix("error: ")
+            out += prose ? words(line, width: width) : [line]
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// One line broken at spaces into rows of at most `width` columns (a word longer than a
+    /// row stays whole on its own row).
+    static func words(_ line: String, width: Int) -> [String] {
+        guard line.count > width, width > 10 else { return [line] }
+        var rows: [String] = []
+        var row = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = String(word)
+            if !row.isEmpty, row.count + 1 + w.count > width {
+                rows.append(row)
+                row = "  " + w
+            } else {
+                row += row.isEmpty && rows.isEmpty ? w : (row == "  " ? w : " " + w)
+            }
+        }
+        rows.append(row)
+        return rows
     }
 }

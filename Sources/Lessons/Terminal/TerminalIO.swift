@@ -39,6 +39,21 @@ public struct TerminalIO: Sendable {
         return TerminalIO(interactive: outTTY && inTTY && !noPause, color: color, width: width, height: height)
     }
 
+    /// This terminal at the window's size now (after SIGWINCH); unchanged when stdout is not a
+    /// terminal.
+    public func remeasured() -> TerminalIO {
+        var ws = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 else { return self }
+        return TerminalIO(interactive: interactive, color: color, width: Int(ws.ws_col), height: Int(ws.ws_row))
+    }
+
+    /// A cell's size in pixels, from the window size in pixels when the terminal reports it.
+    public static func cellPixels() -> (width: Int, height: Int)? {
+        var ws = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0, ws.ws_xpixel > 0, ws.ws_ypixel > 0 else { return nil }
+        return (Int(ws.ws_xpixel) / Int(ws.ws_col), Int(ws.ws_ypixel) / Int(ws.ws_row))
+    }
+
     // MARK: styles (empty strings when color is off)
 
     public func style(_ text: String, _ codes: String) -> String {
@@ -85,7 +100,18 @@ public enum KeyReader {
             KeyReader.restore()
             _exit(130)
         }
+        // SIGWINCH without SA_RESTART: a read waiting for a key returns EINTR, and the player
+        // lays the screen out again for the new size.
+        resizePending = 0
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in KeyReader.resizePending = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGWINCH, &action, nil)
     }
+
+    /// Set by the SIGWINCH handler, cleared when the resize is handed out as `.resize`.
+    nonisolated(unsafe) static var resizePending: sig_atomic_t = 0
 
     /// Restores the terminal mode saved by `enterRawMode`.
     public static func restore() {
@@ -136,6 +162,10 @@ public enum KeyReader {
         /// key; the end of input is `.endOfInput`.
         public mutating func next() -> PlayerKey {
             while keys.isEmpty {
+                if KeyReader.resizePending != 0 {
+                    KeyReader.resizePending = 0
+                    return .resize
+                }
                 if !bytes.isEmpty, !KeyReader.waitForInput(30) {
                     keys = KeyDecoder.decodeAll(&bytes, final: true)
                     continue
