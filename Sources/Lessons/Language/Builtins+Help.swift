@@ -49,7 +49,7 @@ extension Builtins {
         "evaluate": "loss and accuracy of a run's final weights on a split (default: test)",
         "predict": "class probabilities for an image, prepared as training prepared its images",
         "plot": "a run's training and validation curve per epoch as a text chart",
-        "load_run": "the history of a run recorded by cnnlearn train (docs/results/NAME)",
+        "load_run": "the history of a run recorded by cnnlearn train (data/results/NAME, beside the lessons)",
         "augment": "applies a Keras ImageDataGenerator transform (rotation, shift, shear, zoom, flip, brightness) with a seed",
         "load": "reads a .npy array, or a PNG or JPEG image as an HxWxC tensor of 0...255",
         "save": "writes x as a .npy array or a PNG image (scale: n makes each value n x n pixels)",

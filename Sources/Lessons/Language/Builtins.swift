@@ -185,7 +185,7 @@ enum Builtins {
         add("evaluate", "evaluate(r, split: \"test\")", 1...1, ["split"]) { a, it throws(LessonError) in try TrainingBuiltins.evaluate(a, it) }
         add("predict", "predict(r, image)", 2...2) { a, it throws(LessonError) in try TrainingBuiltins.predict(a, it) }
         add("plot", "plot(r, metric: \"loss\" or \"accuracy\")", 1...1, ["metric"]) { a, it throws(LessonError) in try TrainingBuiltins.plot(a, it) }
-        add("load_run", "load_run(\"docs/results/NAME\")", 1...1) { a, it throws(LessonError) in try TrainingBuiltins.loadRun(a, it) }
+        add("load_run", "load_run(\"data/results/NAME\")", 1...1) { a, it throws(LessonError) in try TrainingBuiltins.loadRun(a, it) }
         // Data augmentation (Keras ImageDataGenerator's transforms).
         add("augment", AugmentBuiltin.signature, 1...1, AugmentBuiltin.labels) { a, _ throws(LessonError) in try AugmentBuiltin.run(a) }
         // Files, checks, printing.
