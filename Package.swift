@@ -29,6 +29,8 @@ let package = Package(
         // libedit (BSD editline): line editing, history and completion in `cnnlearn repl`. Its
         // header is in /usr/include; its pkg-config file adds -pthread, which SwiftPM refuses.
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
+        // libhdf5 (serial): Keras weight files (.h5, .weights.h5 and the one inside .keras).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
@@ -38,11 +40,14 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
+        // Looking inside a trained model: Keras weight files, feature maps, filter patterns by
+        // gradient ascent, class outputs, saliency and Grad-CAM (issue 13).
+        .target(name: "Inspect", dependencies: ["Tensor", "NN", "Imaging", "Training", "CHDF5", "CZlib"], swiftSettings: optimizedInDebug),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
         .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
-            "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor",
+            "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor", "Inspect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
