@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Looking inside a trained model: Keras weight files, feature maps, filter patterns by
         // gradient ascent, class outputs, saliency and Grad-CAM (issue 13).
-        .target(name: "Inspect", dependencies: ["Tensor", "NN", "Imaging", "Training", "CHDF5", "CZlib"], swiftSettings: optimizedInDebug),
+        .target(name: "Inspect", dependencies: ["Tensor", "NN", "Imaging", "Training", "Figures", "CHDF5", "CZlib"], swiftSettings: optimizedInDebug),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
         .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
