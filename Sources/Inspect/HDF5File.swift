@@ -114,6 +114,9 @@ struct HDF5File {
         if n == 0 { return [] }
         let mem = H5Tcopy(cnn_h5_c_string())
         defer { H5Tclose(mem) }
+        // libhdf5 converts no strings between ASCII and UTF-8 (h5py writes Python str as
+        // UTF-8, bytes as ASCII): read in the file's own character set.
+        H5Tset_cset(mem, H5Tget_cset(type))
         if H5Tis_variable_str(type) > 0 {
             H5Tset_size(mem, Int(bitPattern: UInt(bitPattern: -1)))  // H5T_VARIABLE
             var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
