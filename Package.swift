@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Inspect", dependencies: ["Tensor", "NN", "Imaging", "Training", "Figures", "CHDF5", "CZlib"], swiftSettings: optimizedInDebug),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "Inspect", "CLibEdit", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "cnnlearn", dependencies: [
             "Lessons", "Training", "Figures", "NN", "Imaging", "Tensor", "Inspect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -47,7 +47,7 @@ enum FigureBuiltin {
             return .list(out)
         case .model(let m): return .string(m.name)
         case .run(let r): return .floatTensor(Curves.tensor(r.history))
-        case .dataset: throw a.wrongType("a figure argument", "a tensor, number, string or run", v, loc)
+        case .dataset, .network: throw a.wrongType("a figure argument", "a tensor, number, string or run", v, loc)
         case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)
         }
     }

@@ -20,6 +20,8 @@ enum Builtins {
                  _ run: @escaping @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value) {
             t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run)
         }
+        // Looking inside a trained model (Builtins+Visualize.swift).
+        for (name, sig, pos, labels, run) in VisualizeBuiltins.entries { add(name, sig, pos, labels, run) }
         // Sliding windows.
         add("conv2d", "conv2d(x, k, bias: b, stride: s, padding: p, dilation: d)", 2...2, ["bias", "stride", "padding", "dilation"]) { a, _ throws(LessonError) in
             try WindowCall(a, kind: .conv2d).evaluate()

@@ -1,4 +1,5 @@
 import Imaging
+import Inspect
 import NN
 import Tensor
 import Training
@@ -25,6 +26,8 @@ public enum Value: Sendable {
     case dataset(DataSplits)
     /// A training run from `train(...)` (in memory) or `load_run(...)` (its history only).
     case run(RunValue)
+    /// A model with its weights from `load_model(...)`: a run folder or a Keras weight file.
+    case network(TrainedModel)
     /// What a builtin with no result gives (`print`, `save`, `assert_equal`); never printed.
     case nothing
 
@@ -42,6 +45,7 @@ public enum Value: Sendable {
         case .model: return "model"
         case .dataset: return "dataset"
         case .run: return "run"
+        case .network: return "trained model"
         case .nothing: return "nothing"
         }
     }
@@ -87,7 +91,7 @@ enum Numeric {
         case .intTensor(let t): self = .int(t)
         case .floatTensor(let t): self = .float(t)
         case .shape(let s): self = .int(Tensor(shape: [s.count], scalars: s))
-        case .string, .list, .model, .dataset, .run, .nothing: return nil
+        case .string, .list, .model, .dataset, .run, .network, .nothing: return nil
         }
     }
 }
