@@ -38,6 +38,17 @@ public struct ActivationMaximization: Sendable, Equatable {
         return s
     }
 
+    /// keras-vis' regularizers at a hundredth of their weight (LP norm 0.1, total variation
+    /// 0.1) with the same jitter: keras-vis' weights were set for VGG16's raw 0-255 input,
+    /// whose activations run to the hundreds; on a model that sees [0, 1] (activations around
+    /// 0.01-0.1) they outweigh the activation and the ascent lowers it. The default.
+    public static func light(side: Int) -> ActivationMaximization {
+        var s = kerasVis(side: side)
+        s.lpWeight = 0.1
+        s.tvWeight = 0.1
+        return s
+    }
+
     /// Only the activation: no regularizer, no jitter, no blur.
     public static var plain: ActivationMaximization {
         var s = ActivationMaximization()

@@ -160,11 +160,11 @@ public struct KerasWeights: Sendable {
     /// The zoo model these weights look like, when none is named: VGG16 (with its top when the
     /// file has fc1) or the tutorial's CNN (classes from the output layer's bias, input from
     /// the archive's config, else 28x28x1 for one channel and 150x150x3 for three).
-    public func guessModel(input: [Int]? = nil) throws(InspectError) -> Sequential {
+    public func guessModel(input: [Int]? = nil, includeTop: Bool = true) throws(InspectError) -> Sequential {
         let names = Set(layerNames)
         do {
             if names.contains("block1_conv1") {
-                return try ModelZoo.vgg16(input: input ?? inputShape, includeTop: names.contains("fc1"))
+                return try ModelZoo.vgg16(input: input ?? inputShape, includeTop: includeTop && names.contains("fc1"))
             }
             if names.contains("conv_1"), let out = layers.first(where: { $0.name == "output" }),
                let k = layers.first(where: { $0.name == "conv_1" })?.tensors.first, k.rank == 4 {

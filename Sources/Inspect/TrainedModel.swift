@@ -56,7 +56,7 @@ public struct TrainedModel: Sendable {
         if KerasWeights.isWeightFile(path) {
             let k = try KerasWeights(path: path)
             let m: Sequential
-            if let named { m = named } else { m = try k.guessModel(input: input) }
+            if let named { m = named } else { m = try k.guessModel(input: input, includeTop: includeTop) }
             return try TrainedModel(model: m, weights: k.weights(for: m), source: path, kind: k.format.rawValue)
         }
         if path.lowercased().hasSuffix(".cnnw") {

@@ -26,6 +26,9 @@ struct VisualizeCommand: ParsableCommand {
         @Option(help: "Input shape HxWxC for a zoo model (default: the model's own, or the .keras file's).")
         var input: String?
 
+        @Flag(help: "Leave out VGG16's classifier top (any input size; the file's top weights are ignored).")
+        var noTop = false
+
         @Option(help: "A run folder's weights: last (default), best or an epoch number.")
         var weights = "last"
 
@@ -35,7 +38,7 @@ struct VisualizeCommand: ParsableCommand {
         func open() throws -> (TrainedModel, FigureWriter) {
             do {
                 let shape = try input.map { (s) throws(NNError) in try parseShape(s) }
-                let m = try TrainedModel.open(source, model: model, input: shape, weights: weights)
+                let m = try TrainedModel.open(source, model: model, input: shape, weights: weights, includeTop: !noTop)
                 var isDirectory: ObjCBool = false
                 FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
                 let folder = out ?? (isDirectory.boolValue ? source : (source as NSString).deletingLastPathComponent)
@@ -74,8 +77,8 @@ struct VisualizeCommand: ParsableCommand {
     struct AscentOptions: ParsableArguments {
         @Option(help: "Gradient steps.") var steps = 200
         @Option(help: "Seed of the starting noise and the jitter.") var seed: UInt64 = 1
-        @Option(help: "Regularizer preset: keras-vis (LP norm 10, total variation 10, jitter 5% of the side) or none.")
-        var preset = "keras-vis"
+        @Option(help: "Regularizer preset: light (LP norm 0.1, total variation 0.1, jitter 5% of the side; for models that see [0, 1]), keras-vis (its defaults, LP norm 10, total variation 10, jitter 5%; for raw 0-255 input such as VGG16's) or none.")
+        var preset = "light"
         @Option(help: "LP-norm weight (0: off).") var lp: Float?
         @Option(help: "Total-variation weight (0: off).") var tv: Float?
         @Option(help: "Jitter in pixels (0: off).") var jitter: Int?
@@ -86,9 +89,10 @@ struct VisualizeCommand: ParsableCommand {
         func settings(side: Int) throws -> ActivationMaximization {
             var s: ActivationMaximization
             switch preset {
+            case "light": s = .light(side: side)
             case "keras-vis": s = .kerasVis(side: side)
             case "none": s = .plain
-            default: throw ValidationError("--preset must be keras-vis or none, got \(preset)")
+            default: throw ValidationError("--preset must be light, keras-vis or none, got \(preset)")
             }
             guard steps >= 1, steps <= 100_000 else { throw ValidationError("--steps must be 1-100000, got \(steps)") }
             s.steps = steps

@@ -11,12 +11,21 @@ import Tensor
 /// Images are the model's input without the batch axis, (H, W, C): an Int tensor of bytes
 /// (from `load("x.png")`, divided by 255 here as training does) or Floats already in [0, 1].
 enum VisualizeBuiltins {
-    /// name, signature, positional range, labels and the implementation of every builtin here.
-    static let entries: [(String, String, ClosedRange<Int>, [String], @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value)] = [
+    typealias Run = @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value
+
+    /// name, signature, positional range, labels and the implementation of every builtin here,
+    /// each run on the engine's portable plain loops (as lessons train): the numbers a cell
+    /// prints are the same bits on every x86-64 machine.
+    static let entries: [(String, String, ClosedRange<Int>, [String], Run)] = definitions.map { d in
+        let run = d.4
+        return (d.0, d.1, d.2, d.3, { a, it throws(LessonError) in try Engine.portably { () throws(LessonError) in try run(a, it) } })
+    }
+
+    static let definitions: [(String, String, ClosedRange<Int>, [String], Run)] = [
         ("load_model", "load_model(\"run folder\" or \"weights.h5\", model: \"tutorial\", input: \"28x28x1\")", 1...1, ["model", "input"], loadModel),
         ("features", "features(m, image, layer: \"conv_1\")", 2...2, ["layer"], features),
-        ("filter_pattern", "filter_pattern(m, layer: \"conv_1\", filter: 0, steps: 200, seed: 1, lp: 10, tv: 10, jitter: 1, blur: false)", 1...1, ascentLabels + ["layer", "filter"], filterPattern),
-        ("class_output", "class_output(m, class: 0, steps: 200, seed: 1, lp: 10, tv: 10, jitter: 1, blur: false)", 1...1, ascentLabels + ["class"], classOutput),
+        ("filter_pattern", "filter_pattern(m, layer: \"conv_1\", filter: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false)", 1...1, ascentLabels + ["layer", "filter"], filterPattern),
+        ("class_output", "class_output(m, class: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false)", 1...1, ascentLabels + ["class"], classOutput),
         ("unit_activation", "unit_activation(m, image, layer: \"conv_1\", unit: 0)", 2...2, ["layer", "unit"], unitActivation),
         ("saliency", "saliency(m, image, class: 0, smooth: 0, seed: 1)", 2...2, ["class", "smooth", "seed"], saliency),
         ("gradcam", "gradcam(m, image, class: 0, layer: \"conv_4\")", 2...2, ["class", "layer"], { a, it throws(LessonError) in try gradcam(a, it, weightsOnly: false) }),
@@ -25,7 +34,14 @@ enum VisualizeBuiltins {
         ("rank_correlation", "rank_correlation(a, b)", 2...2, [], rankCorrelationBuiltin),
     ]
 
-    static let ascentLabels = ["steps", "seed", "lp", "tv", "jitter", "blur"]
+    static let ascentLabels = ["steps", "seed", "lp", "tv", "jitter", "blur", "raw"]
+
+    /// The pattern as shown (keras-vis' deprocessed image), or with `raw: true` the input the
+    /// model saw (u * inputScale), which `unit_activation` can score.
+    static func shown(_ p: FilterPattern, _ a: CallArguments, _ s: ActivationMaximization) throws(LessonError) -> Value {
+        let raw = try a.labelled("raw", default: false) { (v, w, l) throws(LessonError) in try a.bool(v, w, l) }
+        return .floatTensor(raw ? Tensor(shape: p.raw.shape, scalars: p.raw.scalars.map { $0 * s.inputScale }) : p.image)
+    }
 
     static func describe(_ n: TrainedModel) -> String {
         "trained model \"\(n.model.name)\" from \(n.source) (\(n.kind)): \(n.model.layers.count) layers, input \(formatShape(n.model.inputShape)), output \(formatShape(n.model.outputShape)), \(n.weights.parameterCount) weights"
@@ -84,7 +100,7 @@ enum VisualizeBuiltins {
     }
 
     static func settings(_ a: CallArguments, _ n: TrainedModel) throws(LessonError) -> ActivationMaximization {
-        var s = ActivationMaximization.kerasVis(side: n.model.inputShape.first ?? 1)
+        var s = ActivationMaximization.light(side: n.model.inputShape.first ?? 1)
         s.steps = try int(a, "steps", 200)
         guard s.steps >= 1, s.steps <= 10_000 else { throw LessonError("\(a.function): steps must be 1-10000, got \(s.steps)", at: a.location) }
         let seed = try int(a, "seed", 1)
@@ -103,17 +119,21 @@ enum VisualizeBuiltins {
         guard let layer = try string(a, "layer") else { throw LessonError("filter_pattern needs layer: \"NAME\"", at: a.location, hint: "usage: \(a.signature)") }
         let s = try settings(a, n)
         let filter = try int(a, "filter", 0)
-        do { return .floatTensor(try n.filterPattern(layer: layer, unit: filter, settings: s).image) } catch { throw fail(error, a.location) }
+        let p: FilterPattern
+        do { p = try n.filterPattern(layer: layer, unit: filter, settings: s) } catch { throw fail(error, a.location) }
+        return try shown(p, a, s)
     }
 
     static func classOutput(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
         let n = try network(a)
         let s = try settings(a, n)
         let c = try int(a, "class", 0)
+        let p: FilterPattern
         do {
             let linear = try n.withLinearHead()
-            return .floatTensor(try linear.filterPattern(layer: linear.model.layers.last!.name, unit: c, settings: s).image)
+            p = try linear.filterPattern(layer: linear.model.layers.last!.name, unit: c, settings: s)
         } catch { throw fail(error, a.location) }
+        return try shown(p, a, s)
     }
 
     static func unitActivation(_ a: CallArguments, _ it: Interpreter) throws(LessonError) -> Value {
