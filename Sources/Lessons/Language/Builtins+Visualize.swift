@@ -65,7 +65,9 @@ enum VisualizeBuiltins {
         }
         do {
             let modelPath = model.map { m in m.hasSuffix(".txt") && !m.hasPrefix("/") ? (it.baseDirectory as NSString).appendingPathComponent(m) : m }
-            return .network(try TrainedModel.open(path, model: modelPath, input: input))
+            let t = try TrainedModel.open(path, model: modelPath, input: input)
+            // Named as the cell wrote it, so the printed value does not depend on the folder.
+            return .network(try TrainedModel(model: t.model, weights: t.weights, source: name, classNames: t.classNames, kind: t.kind))
         } catch { throw fail(error, loc) }
     }
 
