@@ -34,6 +34,20 @@ enum VisualizeBuiltins {
         ("rank_correlation", "rank_correlation(a, b)", 2...2, [], rankCorrelationBuiltin),
     ]
 
+    /// One line each for `:help` (merged into `Builtins.summaries`).
+    static let summaries: [String: String] = [
+        "load_model": "a trained model: a run folder or a Keras .h5, .weights.h5 or .keras file",
+        "features": "one layer's feature maps (H, W, C) for an image",
+        "filter_pattern": "the input that most excites one filter, by regularized gradient ascent",
+        "class_output": "the input that most raises one class score (before the softmax)",
+        "unit_activation": "the mean activation of one filter (or unit) of a layer for an image",
+        "saliency": "|d class score / d pixel| for an image (smooth: n for SmoothGrad)",
+        "gradcam": "Grad-CAM: where the last conv layer's evidence for a class lies, at image size",
+        "gradcam_weights": "Grad-CAM's channel weights: the mean gradient of the score per map",
+        "reinitialize": "the same model with fresh glorot_uniform weights (the sanity check)",
+        "rank_correlation": "Spearman's rank correlation of two tensors' values",
+    ]
+
     static let ascentLabels = ["steps", "seed", "lp", "tv", "jitter", "blur", "raw"]
 
     /// The pattern as shown (keras-vis' deprocessed image), or with `raw: true` the input the
