@@ -1,4 +1,18 @@
+import NN
 import Tensor
+
+/// A model handed to a figure: its layers and shapes as built, so a model file or a trained
+/// model is drawn as it is. Two are equal when their names, input and layers (name, type,
+/// output shape) are.
+public struct FigureModel: Sendable, Equatable {
+    public let model: Sequential
+    public init(_ model: Sequential) { self.model = model }
+
+    public static func == (a: FigureModel, b: FigureModel) -> Bool {
+        a.model.name == b.model.name && a.model.inputShape == b.model.inputShape
+            && a.model.layers.map { [$0.name, $0.typeName, formatShape($0.outputShape)] } == b.model.layers.map { [$0.name, $0.typeName, formatShape($0.outputShape)] }
+    }
+}
 
 /// The catalog's figures of lesson 14 (looking inside the trained Fashion-MNIST model): each
 /// is drawn from the tensors the cell hands it (feature maps, patterns, heat maps), never from
