@@ -11,6 +11,9 @@ Two seeded random models, each saved by Keras itself in the three formats cnnlea
   NAME.keras       Keras 3's model.save (a zip holding config.json and model.weights.h5)
 and the activations TensorFlow computes for a fixed input:
   NAME-input.npy (1,H,W,C) and NAME-<layer>.npy for a few layers.
+And tiny-vgg-fixed-names.h5: tiny-vgg.h5's weights in the layout of the VGG16 files Keras
+downloads (fchollet/deep-learning-models v0.1): fixed-length byte-string attributes and
+Keras 1 weight names (block1_conv1_W_1:0, block1_conv1_b_1:0) directly in each layer group.
 Run with TensorFlow/Keras 3 (the bench venv): bench/.venv/bin/python scripts/make_keras_fixtures.py
 """
 import os
@@ -77,4 +80,19 @@ def save(model, name, probe, rng):
 rng = np.random.default_rng(13)
 save(tutorial(), "tutorial-28", ["conv_1", "maxpool_2", "conv_4", "dense_2", "output"], rng)
 save(tiny_vgg(), "tiny-vgg", ["block1_conv1", "block2_conv2", "block3_pool", "predictions"], rng)
+
+def fixed_names_copy(name):
+    with h5py.File(os.path.join(out, name + ".h5")) as src, h5py.File(os.path.join(out, name + "-fixed-names.h5"), "w") as dst:
+        names = [n.decode() if isinstance(n, bytes) else n for n in src.attrs["layer_names"]]
+        dst.attrs["layer_names"] = np.array([n.encode() for n in names], dtype="S")
+        for n in names:
+            g = dst.create_group(n)
+            weights = [w.decode() if isinstance(w, bytes) else w for w in src[n].attrs["weight_names"]]
+            new = [f"{n}_{'W' if w.endswith('kernel') else 'b'}_1:0" for w in weights]
+            g.attrs["weight_names"] = np.array([w.encode() for w in new], dtype="S")
+            for w, v in zip(weights, new):
+                g.create_dataset(v, data=src[n][w][()])
+
+
+fixed_names_copy("tiny-vgg")
 print("wrote", sorted(os.listdir(out)))

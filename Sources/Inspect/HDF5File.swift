@@ -127,11 +127,15 @@ struct HDF5File {
         }
         let size = H5Tget_size(type)
         guard size > 0, size <= 1 << 16 else { throw InspectError("\(path): attribute \(name) of /\(g.name) has strings of \(size) bytes") }
-        H5Tset_size(mem, size)
-        var buf = [UInt8](repeating: 0, count: n * size)
+        // One byte more than the file's strings: numpy's fixed-length strings (the VGG16 files
+        // Keras downloads) are null-padded, and a null-terminated type of the same size would
+        // give up their last character to the terminator.
+        let width = size + 1
+        H5Tset_size(mem, width)
+        var buf = [UInt8](repeating: 0, count: n * width)
         guard H5Aread(a, mem, &buf) >= 0 else { throw InspectError("\(path): cannot read attribute \(name) of /\(g.name)") }
         return (0..<n).map { i in
-            let bytes = buf[(i * size)..<((i + 1) * size)]
+            let bytes = buf[(i * width)..<((i + 1) * width)]
             return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         }
     }

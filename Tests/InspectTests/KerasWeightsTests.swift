@@ -30,7 +30,7 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
 
 let kerasCases: [KerasCase] = ["tutorial-28.h5", "tutorial-28.weights.h5", "tutorial-28.keras"].map {
     KerasCase(file: $0, model: nil, probes: ["conv_1", "maxpool_2", "conv_4", "dense_2", "output"])
-} + ["tiny-vgg.h5", "tiny-vgg.weights.h5", "tiny-vgg.keras"].map {
+} + ["tiny-vgg.h5", "tiny-vgg.weights.h5", "tiny-vgg.keras", "tiny-vgg-fixed-names.h5"].map {
     KerasCase(file: $0, model: kerasFixtures + "/tiny-vgg.txt", probes: ["block1_conv1", "block2_conv2", "block3_pool", "predictions"])
 }
 
@@ -39,7 +39,8 @@ let kerasCases: [KerasCase] = ["tutorial-28.h5", "tutorial-28.weights.h5", "tuto
     /// layer's largest value): the weights landed in the right layers, in the right order.
     @Test(arguments: kerasCases) func activationsMatchTensorFlow(_ c: KerasCase) throws {
         let m = try TrainedModel.open(kerasFixtures + "/" + c.file, model: c.model)
-        let stem = c.file.components(separatedBy: ".").first!
+        // tiny-vgg-fixed-names.h5 holds tiny-vgg's weights under the old names of Keras' VGG16 files.
+        let stem = c.file.components(separatedBy: ".").first!.replacingOccurrences(of: "-fixed-names", with: "")
         let x = try fixtureArray(stem + "-input")
         let acts = try m.model.activations(of: x, weights: m.weights)
         for probe in c.probes {
@@ -58,6 +59,14 @@ let kerasCases: [KerasCase] = ["tutorial-28.h5", "tutorial-28.weights.h5", "tuto
         #expect(k.format == .kerasArchive)
         #expect(k.inputShape == [28, 28, 1])
         #expect(k.layerNames == ["conv_1", "conv_2", "conv_3", "conv_4", "dense_1", "dense_2", "output"])
+    }
+
+    /// The layout of the VGG16 files Keras downloads: fixed-length byte strings, old weight names.
+    @Test func fixedLengthNamesAreRead() throws {
+        let k = try KerasWeights(path: kerasFixtures + "/tiny-vgg-fixed-names.h5")
+        #expect(k.format == .keras2)
+        #expect(k.layerNames == ["block1_conv1", "block1_conv2", "block2_conv1", "block2_conv2", "block3_conv1", "fc1", "fc2", "predictions"])
+        #expect(k.layers[0].tensors.map(\.shape) == [[3, 3, 3, 4], [4]])
     }
 
     @Test func theTutorialModelIsGuessedFromTheLayerNames() throws {
