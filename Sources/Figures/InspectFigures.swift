@@ -44,10 +44,11 @@ public enum InspectFigures {
     }
 
     /// Images (H, W, C) with values in [0, 1] (C 1 or 3), or planes (H, W) drawn with viridis
-    /// over their own range, in a grid with a caption under each.
-    public static func grid(_ images: [Tensor<Float>], captions: [String], columns: Int, title: String, desc: String, cell: Double = 112) throws(FigureError) -> SVGDocument {
+    /// over their own range (or `range`), in a grid with a caption under each.
+    public static func grid(_ images: [Tensor<Float>], captions: [String], columns: Int, title: String, desc: String, cell: Double = 112,
+                            range: (Float, Float)? = nil) throws(FigureError) -> SVGDocument {
         var rasters: [RasterImage] = []
-        for t in images { rasters.append(try TensorImage.raster(t)) }
+        for t in images { rasters.append(try TensorImage.raster(t, range: range)) }
         return try ImageGrid(images: rasters, captions: captions, columns: columns, cell: cell, gap: 18).render(title: title, desc: desc)
     }
 

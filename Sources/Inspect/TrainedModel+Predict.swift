@@ -51,7 +51,8 @@ extension TrainedModel {
         }
         do {
             let format = try ImageFormat(input: model.inputShape, source: source)
-            let splits = try DataSource(data).load(classes: nil, counts: SplitCounts(train: 0, validation: 0, test: test), format: format)
+            // One training image per class: the loader needs a training split; only the test one is used.
+            let splits = try DataSource(data).load(classes: nil, counts: SplitCounts(train: 1, validation: 0, test: test), format: format)
             guard let set = splits.test, set.count > 0 else { throw InspectError("\(data): no test images") }
             guard splits.classNames.count == classLabels.count else {
                 throw InspectError("\(data) has \(splits.classNames.count) classes but \(source) has \(classLabels.count) outputs")

@@ -8,7 +8,7 @@ import Tensor
 public enum Visualizations {
     /// The first `perLayer` maps of each layer, normalized as the notebook shows them.
     public static func featureMaps(_ m: TrainedModel, image x: Tensor<Float>, imageName: String, layers: [String], perLayer: Int,
-                                   id: String = "feature-maps") throws(InspectError) -> (figure: Figure, text: [String]) {
+                                   id: String = "feature-maps") throws(InspectError) -> (figures: [Figure], text: [String]) {
         let fms = try m.featureMaps(x, layers: layers)
         var rows: [(layer: String, maps: [Tensor<Float>], shape: [Int])] = []
         var text: [String] = []
@@ -20,9 +20,15 @@ public enum Visualizations {
             text += shaded(planes[0], width: 28).map { "  " + $0 }
         }
         let desc = "The first \(perLayer) feature maps of layers \(layers.joined(separator: ", ")) of \(m.model.name) (\(m.source)) for \(imageName). Each map is normalized on its own as the tutorial's notebook does: (x - mean) / std * 64 + 128, clipped to 0-255 (a constant map is drawn at 128), in viridis with the scale shown."
-        let doc: SVGDocument
-        do { doc = try InspectFigures.featureMapRows(rows, title: "Feature maps of \(imageName)", desc: desc) } catch { throw InspectError(error.message) }
-        return (Figure(id: id, document: doc), text)
+        let doc: SVGDocument, side: SVGDocument
+        do {
+            doc = try InspectFigures.featureMapRows(rows, title: "Feature maps of \(imageName)", desc: desc)
+            side = try InspectFigures.grid(rows.map { $0.maps[0] }, captions: rows.map { "\($0.layer)\n\(formatShape($0.shape))" }, columns: rows.count,
+                                           title: "Map 0 of each layer: \(imageName)",
+                                           desc: "Feature map 0 of each of \(layers.joined(separator: ", ")) side by side, each normalized as the notebook does ((x - mean) / std * 64 + 128, clipped to 0-255), in viridis (0 dark purple, 255 yellow).",
+                                           range: (0, 255))
+        } catch { throw InspectError(error.message) }
+        return ([Figure(id: id, document: doc), Figure(id: id + "-side-by-side", document: side)], text)
     }
 
     /// A plane in [0, 255] as lines of shaded blocks, at most `width` columns (each character

@@ -124,7 +124,7 @@ struct VisualizeCommand: ParsableCommand {
                 let names = layers.map { $0.split(separator: ",").map(String.init) } ?? m.firstConvOfEachBlock
                 let r = try Visualizations.featureMaps(m, image: m.image(image), imageName: (image as NSString).lastPathComponent, layers: names, perLayer: perLayer)
                 r.text.forEach { print($0) }
-                try VisualizeCommand.write([r.figure], with: writer)
+                try VisualizeCommand.write(r.figures, with: writer)
             } catch let e as InspectError { throw LessonCommandError("\(e)") }
         }
     }

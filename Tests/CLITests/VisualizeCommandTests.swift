@@ -23,7 +23,7 @@ extension CLITests {
         #expect(r.out.hasPrefix("conv_1: 28x28x32, first 4 maps\n"))
         #expect(r.out.contains("conv_2: 14x14x64, first 4 maps\n"))
         #expect(r.out.contains("█"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["feature-maps.png", "feature-maps.svg"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["feature-maps-side-by-side.png", "feature-maps-side-by-side.svg", "feature-maps.png", "feature-maps.svg"])
         let svg = try String(contentsOfFile: out + "/feature-maps.svg", encoding: .utf8)
         #expect(svg.contains("(x - mean) / std * 64 + 128"))
     }
@@ -59,6 +59,10 @@ extension CLITests {
         let p = try cnnlearn(["predict", Self.kerasFolder + "/tiny-vgg.weights.h5", "--model", Self.kerasFolder + "/tiny-vgg.txt", Self.photo])
         #expect(p.status == 0, "\(p.err)")
         #expect(p.out.hasPrefix("\(Self.photo): class 0 0."))
+        let e = try cnnlearn(["evaluate", Self.kerasFolder + "/tutorial-28.keras", "--test", "5"])
+        #expect(e.status == 0, "\(e.err)")
+        #expect(e.out.hasPrefix("\(Self.kerasFolder)/tutorial-28.keras: fashion-mnist test split, 50 images\n"))
+        #expect(e.out.contains("true \\ predicted"))
         let wrong = try cnnlearn(["summary", Self.kerasFolder + "/tiny-vgg.h5"])
         #expect(wrong.status == 1)
         // Guessed as VGG16 on its 224x224x3: the tiny file's first kernel does not fit, named with both shapes.
