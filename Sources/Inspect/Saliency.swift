@@ -16,10 +16,22 @@ public struct GradCAM: Sendable {
 }
 
 extension TrainedModel {
+    /// The output unit and sign of a class's score: class c is unit c, except under a single
+    /// sigmoid unit (two classes), whose logit z scores class 1 and -z class 0.
+    func scoreUnit(_ classIndex: Int) throws(InspectError) -> (unit: Int, sign: Float) {
+        let classes = head == .sigmoid ? 2 : (model.outputShape.first ?? 0)
+        guard classIndex >= 0, classIndex < classes else {
+            throw InspectError("the model has \(classes) classes (0-\(classes - 1)), not \(classIndex)")
+        }
+        return head == .sigmoid ? (0, classIndex == 1 ? 1 : -1) : (classIndex, 1)
+    }
+
     /// The class score (pre-softmax) and its gradient in the input, for x (1, H, W, C).
     func classGradient(_ x: Tensor<Float>, classIndex: Int) throws(InspectError) -> (value: Float, gradient: Tensor<Float>) {
+        let (unit, sign) = try scoreUnit(classIndex)
         let linear = try withLinearHead()
-        return try linear.unitGradient(x, layer: linear.model.layers.count - 1, unit: classIndex)
+        let (v, g) = try linear.unitGradient(x, layer: linear.model.layers.count - 1, unit: unit)
+        return (sign * v, sign == 1 ? g : Tensor(shape: g.shape, scalars: g.scalars.map { -$0 }))
     }
 
     /// Vanilla saliency (Simonyan et al.): |d(class score)/d(input)|, the largest over the
@@ -57,10 +69,9 @@ extension TrainedModel {
         let (tape, _, outs) = try linear.tapeForward(x, through: out)
         let a = outs[li]
         guard a.shape.count == 4 else { throw InspectError("Grad-CAM needs a layer with feature maps; \(name) outputs \(formatShape(model.layers[li].outputShape))") }
-        let classes = outs[out].shape.last ?? 0
-        guard classIndex >= 0, classIndex < classes else { throw InspectError("the model has \(classes) classes (0-\(classes - 1)), not \(classIndex)") }
-        var seed = [Float](repeating: 0, count: classes)
-        seed[classIndex] = 1
+        let (unit, sign) = try scoreUnit(classIndex)
+        var seed = [Float](repeating: 0, count: outs[out].shape.last ?? 0)
+        seed[unit] = sign
         let dA: Tensor<Float>
         do { dA = try tape.gradients(of: outs[out], seed: Tensor(shape: outs[out].shape, scalars: seed), wrt: [a])[0] } catch { throw InspectError("\(error)") }
         let (h, w, k) = (a.shape[1], a.shape[2], a.shape[3])

@@ -121,6 +121,7 @@ public enum Visualizations {
                                 samples: Int = 25, id: String = "saliency") throws(InspectError) -> (figure: Figure, text: [String], correlations: [String: Double]) {
         let probs = try m.probabilities(x)[0]
         let c = classIndex ?? (probs.indices.max { probs[$0] < probs[$1] } ?? 0)
+        _ = try m.scoreUnit(c)  // an unknown class is an error before anything is drawn
         let random = try m.reinitialized(seed: seed)
         let labels = m.classLabels
         let image = Tensor(shape: Array(x.shape.dropFirst()), scalars: x.scalars)

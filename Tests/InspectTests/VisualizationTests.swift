@@ -125,6 +125,20 @@ func smallModel() throws -> TrainedModel {
         #expect(try #require(r.correlations["saliency"]) < 0.3)
     }
 
+    /// A single sigmoid unit scores class 1 with its logit z and class 0 with -z.
+    @Test func aSigmoidHeadScoresBothClasses() throws {
+        let m = try Sequential(name: "binary", input: [6, 6, 1], layers: [
+            Conv2D(2, kernelSize: (3, 3), activation: .relu, name: "conv"), Flatten(), Dense(1, activation: .sigmoid, name: "output"),
+        ])
+        let t = try TrainedModel(model: m, weights: .glorotUniform(for: m, seed: 2), source: "binary")
+        let x = Tensor(shape: [1, 6, 6, 1], scalars: Tensor<Float>.random(shape: [36], seed: 8).scalars)
+        let one = try t.gradCAM(x, classIndex: 1), zero = try t.gradCAM(x, classIndex: 0)
+        #expect(zero.channelWeights == one.channelWeights.map { -$0 })
+        #expect(try t.saliency(x, classIndex: 0).scalars == t.saliency(x, classIndex: 1).scalars)
+        #expect(throws: InspectError("the model has 2 classes (0-1), not 2")) { _ = try t.saliency(x, classIndex: 2) }
+        #expect(t.classLabels == ["class 0", "class 1"])
+    }
+
     @Test func unknownLayersAndFiltersAreClearErrors() throws {
         let m = try TrainedModel.open(fashionRun)
         #expect(throws: InspectError.self) { _ = try m.filterPattern(layer: "conv_9", unit: 0, settings: .plain) }
