@@ -37,9 +37,13 @@ public struct KerasWeights: Sendable {
     /// Reads a `.h5`, `.weights.h5` or `.keras` file (told apart by content, not name).
     public init(path: String) throws(InspectError) {
         self.path = path
-        let head: [UInt8]
-        do { head = Array(try readFileBytes(path: path).prefix(8)) } catch { throw InspectError("\(path): \(error.message)") }
-        if head.starts(with: [0x50, 0x4B, 3, 4]) {
+        // The first bytes tell a zip (.keras) from HDF5; libhdf5 reads the rest itself.
+        guard FileManager.default.fileExists(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
+            throw InspectError("\(path): no such file or not readable")
+        }
+        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        try? handle.close()
+        if head == [0x50, 0x4B, 3, 4] {
             let bytes: [UInt8]
             do { bytes = try readFileBytes(path: path) } catch { throw InspectError("\(path): \(error.message)") }
             guard let h5 = try ZipArchive.read("model.weights.h5", from: bytes, path: path) else {

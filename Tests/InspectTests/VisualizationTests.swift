@@ -139,6 +139,17 @@ func smallModel() throws -> TrainedModel {
         #expect(t.classLabels == ["class 0", "class 1"])
     }
 
+    /// A model file with a checkpoint opens to the same weights as its run folder.
+    @Test func aModelFileWithACheckpoint() throws {
+        let run = try TrainedModel.open(fashionRun)
+        let file = try TrainedModel.open(fashionRun + "/checkpoints/epoch-003.cnnw", model: fashionRun + "/model.txt")
+        #expect(file.weights == run.weights)
+        #expect(file.kind == "cnnlearn checkpoint" && run.kind == "run folder")
+        #expect(run.classNames?.first == "T-shirt/top")
+        let e = #expect(throws: InspectError.self) { _ = try TrainedModel.open(fashionRun + "/checkpoints/epoch-003.cnnw") }
+        #expect(e?.hint?.contains("--model") == true)
+    }
+
     @Test func unknownLayersAndFiltersAreClearErrors() throws {
         let m = try TrainedModel.open(fashionRun)
         #expect(throws: InspectError.self) { _ = try m.filterPattern(layer: "conv_9", unit: 0, settings: .plain) }
