@@ -42,6 +42,7 @@ public enum FigureCatalog {
         // Looking inside the trained Fashion-MNIST model (InspectFigureEntries.swift).
         Entry(id: "fashion-feature-maps", section: "6.1 Visualizing Feature Maps", lesson: "14-visualization", usage: "figure(\"fashion-feature-maps\", f1, f2, ..., names: [...], per_layer: 8, image: \"name\")", make: InspectFigureEntries.featureMaps),
         Entry(id: "fashion-filter-patterns", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-filter-patterns\", p1, p2, ..., captions: [...], columns: 4, title: \"...\")", make: InspectFigureEntries.grid),
+        Entry(id: "fashion-ascent-loss", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-ascent-loss\", t1, t2, ..., names: [...], title: \"...\")", make: InspectFigureEntries.lossTraces),
         Entry(id: "fashion-filters-ablation", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-filters-ablation\", p1, p2, ..., captions: [...], title: \"...\")", make: InspectFigureEntries.grid),
         Entry(id: "fashion-class-outputs", section: "6.2 Dense Layer Visualization", lesson: "14-visualization", usage: "figure(\"fashion-class-outputs\", c0, ..., c9, captions: [...], columns: 5)", make: InspectFigureEntries.grid),
         Entry(id: "fashion-saliency", section: "6. Visualizing", lesson: "14-visualization", usage: "figure(\"fashion-saliency\", image, map1, map2, ..., captions: [...])", make: InspectFigureEntries.overlays),

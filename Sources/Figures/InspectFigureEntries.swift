@@ -86,6 +86,19 @@ enum InspectFigureEntries {
         return Figure(id: a.request.id, document: try InspectFigures.grid(images, captions: captions, columns: columns, title: title, desc: desc))
     }
 
+    /// figure(id, trace1, trace2, ..., names: [...], title: "..."): loss traces (1-D tensors)
+    /// of gradient ascent against the step.
+    static func lossTraces(_ a: FigureArguments) throws(FigureError) -> Figure {
+        try a.rejectUnknownLabels(["names", "title", "about"])
+        let traces = try tensors(a, rank: [1])
+        let names = try strings(a, "names", count: traces.count)
+        let title = try a.string(nil, "title") ?? a.request.id
+        let about = try a.string(nil, "about") ?? ""
+        let series = traces.enumerated().map { (names.isEmpty ? "trace \($0.offset + 1)" : names[$0.offset], $0.element.scalars) }
+        let desc = "\(title): the total loss (minus the activation, plus the regularizers) before each step of gradient ascent, for \(series.map(\.0).joined(separator: ", ")). \(about)"
+        return Figure(id: a.request.id, document: InspectFigures.lossTraces(series, title: title, desc: desc))
+    }
+
     /// figure(id, image, heat1, heat2, ..., captions: [...], title:, about:): each heat map
     /// (H, W), scaled to its maximum, laid over the image in viridis.
     static func overlays(_ a: FigureArguments) throws(FigureError) -> Figure {

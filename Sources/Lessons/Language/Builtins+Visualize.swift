@@ -24,8 +24,8 @@ enum VisualizeBuiltins {
     static let definitions: [(String, String, ClosedRange<Int>, [String], Run)] = [
         ("load_model", "load_model(\"run folder\" or \"weights.h5\", model: \"tutorial\", input: \"28x28x1\")", 1...1, ["model", "input"], loadModel),
         ("features", "features(m, image, layer: \"conv_1\")", 2...2, ["layer"], features),
-        ("filter_pattern", "filter_pattern(m, layer: \"conv_1\", filter: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false)", 1...1, ascentLabels + ["layer", "filter"], filterPattern),
-        ("class_output", "class_output(m, class: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false)", 1...1, ascentLabels + ["class"], classOutput),
+        ("filter_pattern", "filter_pattern(m, layer: \"conv_1\", filter: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false, trace: false)", 1...1, ascentLabels + ["layer", "filter"], filterPattern),
+        ("class_output", "class_output(m, class: 0, steps: 200, seed: 1, lp: 0.1, tv: 0.1, jitter: 1, blur: false, raw: false, trace: false)", 1...1, ascentLabels + ["class"], classOutput),
         ("unit_activation", "unit_activation(m, image, layer: \"conv_1\", unit: 0)", 2...2, ["layer", "unit"], unitActivation),
         ("saliency", "saliency(m, image, class: 0, smooth: 0, seed: 1)", 2...2, ["class", "smooth", "seed"], saliency),
         ("gradcam", "gradcam(m, image, class: 0, layer: \"conv_4\")", 2...2, ["class", "layer"], { a, it throws(LessonError) in try gradcam(a, it, weightsOnly: false) }),
@@ -48,12 +48,15 @@ enum VisualizeBuiltins {
         "rank_correlation": "Spearman's rank correlation of two tensors' values",
     ]
 
-    static let ascentLabels = ["steps", "seed", "lp", "tv", "jitter", "blur", "raw"]
+    static let ascentLabels = ["steps", "seed", "lp", "tv", "jitter", "blur", "raw", "trace"]
 
-    /// The pattern as shown (keras-vis' deprocessed image), or with `raw: true` the input the
-    /// model saw (u * inputScale), which `unit_activation` can score.
+    /// The pattern as shown (keras-vis' deprocessed image); with `raw: true` the input the
+    /// model saw (u * inputScale), which `unit_activation` can score; with `trace: true` the
+    /// total loss before each step (a 1-D tensor of `steps` values).
     static func shown(_ p: FilterPattern, _ a: CallArguments, _ s: ActivationMaximization) throws(LessonError) -> Value {
         let raw = try a.labelled("raw", default: false) { (v, w, l) throws(LessonError) in try a.bool(v, w, l) }
+        let trace = try a.labelled("trace", default: false) { (v, w, l) throws(LessonError) in try a.bool(v, w, l) }
+        if trace { return .floatTensor(Tensor(shape: [p.losses.count], scalars: p.losses)) }
         return .floatTensor(raw ? Tensor(shape: p.raw.shape, scalars: p.raw.scalars.map { $0 * s.inputScale }) : p.image)
     }
 
