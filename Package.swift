@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
         // Sixel encoding of figures shown inline in terminals that speak sixel.
         .systemLibrary(name: "CLibSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        // libhdf5 (serial): Keras weight files (.h5, .weights.h5 and the one inside .keras).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
@@ -45,16 +47,19 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
+        // Looking inside a trained model: Keras weight files, feature maps, filter patterns by
+        // gradient ascent, class outputs, saliency and Grad-CAM (issue 13).
+        .target(name: "Inspect", dependencies: ["Tensor", "NN", "Imaging", "Training", "Figures", "CHDF5", "CZlib"], swiftSettings: optimizedInDebug),
         // Training runs and their folders: data, model, trainer, checkpoints, history, curves.
         .target(name: "Training", dependencies: ["Tensor", "NN", "Imaging", "Figures"]),
-        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "CLibEdit", "CLibSixel", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Lessons", dependencies: ["Tensor", "NN", "Imaging", "Figures", "Training", "Inspect", "CLibEdit", "CLibSixel", .product(name: "Ink", package: "Ink")]),
         // The notebook as HTML: lesson pages, per-page sessions, the static site (`cnnlearn html`).
         .target(name: "Notebook", dependencies: ["Lessons", "Figures", "NN", "Tensor", .product(name: "Ink", package: "Ink")]),
         // `cnnlearn serve`: the notebook over HTTP on 127.0.0.1, token and Host checked.
         .target(name: "NotebookServer", dependencies: ["Notebook", "Lessons", .product(name: "Hummingbird", package: "hummingbird"),
                                                  .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "cnnlearn", dependencies: [
-            "Lessons", "Notebook", "NotebookServer", "Training", "Figures", "NN", "Imaging", "Tensor",
+            "Lessons", "Notebook", "NotebookServer", "Training", "Figures", "NN", "Imaging", "Tensor", "Inspect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Figures", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "NotebookServer", "Lessons", "TestSupport"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnlearn", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,10 @@ enum ArchitectureFigures {
     /// as the lessons' `model(...)` builtin passes it), built by module NN's model zoo, or a list
     /// of [name, type, [sizes]] rows; absent, `fallback`.
     static func rows(_ a: FigureArguments, fallback: String) throws(FigureError) -> [LayerRow] {
+        // A model value (from a cell) is drawn as given.
+        if case .model(let m)? = a.request.labelled["layers"] ?? a.request.positional.first {
+            return LayerRow.rows(of: m.model, stageOf: m.model.name == "vgg16" ? LayerRow.vggStage : LayerRow.tutorialStage)
+        }
         var name = fallback
         if let v = a.request.labelled["layers"] ?? a.request.positional.first, case .string(let s) = v { name = s } else if let given = try a.layerRows("layers", stageOf: name == "vgg16" ? LayerRow.vggStage : LayerRow.tutorialStage) {
             return given

@@ -5,6 +5,8 @@ public enum FigureArgument: Sendable, Equatable {
     case int(Int), float(Double), string(String), bool(Bool)
     case intTensor(Tensor<Int>), floatTensor(Tensor<Float>)
     case list([FigureArgument])
+    /// A model as a value (a cell's `model(...)` or trained model): drawn as it is, not rebuilt by name.
+    case model(FigureModel)
 }
 
 /// A request for a figure: its id and the arguments of the `figure(...)` call after the id.

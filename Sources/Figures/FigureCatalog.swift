@@ -39,6 +39,13 @@ public enum FigureCatalog {
         Entry(id: "augmentation-validation-accuracy", section: "4.4 Updated Model", lesson: "12-augmentation", usage: "figure(\"augmentation-validation-accuracy\", none, tutorial, mild, names: [...])", make: TrainingCurves.comparisonEntry(.accuracy)),
         Entry(id: "vgg16-architecture", section: "5. VGG Model", lesson: "13-vgg16", usage: "figure(\"vgg16-architecture\", vgg)", make: ArchitectureFigures.vgg16),
         Entry(id: "vgg16-architecture-highlighted", section: "6.1 Visualizing Feature Maps", lesson: "13-vgg16", usage: "figure(\"vgg16-architecture\", vgg, highlight: [\"block1_conv1\", ...])", make: ArchitectureFigures.vgg16Highlighted),
+        // Looking inside the trained Fashion-MNIST model (InspectFigureEntries.swift).
+        Entry(id: "fashion-feature-maps", section: "6.1 Visualizing Feature Maps", lesson: "14-visualization", usage: "figure(\"fashion-feature-maps\", f1, f2, ..., names: [...], per_layer: 8, image: \"name\")", make: InspectFigureEntries.featureMaps),
+        Entry(id: "fashion-filter-patterns", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-filter-patterns\", p1, p2, ..., captions: [...], columns: 4, title: \"...\")", make: InspectFigureEntries.grid),
+        Entry(id: "fashion-ascent-loss", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-ascent-loss\", t1, t2, ..., names: [...], title: \"...\")", make: InspectFigureEntries.lossTraces),
+        Entry(id: "fashion-filters-ablation", section: "6.3 Visualizing Convnet Filters", lesson: "14-visualization", usage: "figure(\"fashion-filters-ablation\", p1, p2, ..., captions: [...], title: \"...\")", make: InspectFigureEntries.grid),
+        Entry(id: "fashion-class-outputs", section: "6.2 Dense Layer Visualization", lesson: "14-visualization", usage: "figure(\"fashion-class-outputs\", c0, ..., c9, captions: [...], columns: 5)", make: InspectFigureEntries.grid),
+        Entry(id: "fashion-saliency", section: "6. Visualizing", lesson: "14-visualization", usage: "figure(\"fashion-saliency\", image, map1, map2, ..., captions: [...])", make: InspectFigureEntries.overlays),
         Entry(id: "receptive-field-3x3-stack", section: "5. VGG Model", lesson: "13-vgg16", usage: "figure(\"receptive-field-3x3-stack\", dot, box)", make: ReceptiveFieldFigure.make),
     ]
 

@@ -5,6 +5,6 @@ struct CNNLearn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnnlearn",
         abstract: "Learn how convolutional neural networks work, one exact step at a time.",
-        subcommands: [LessonsCommand.self, LessonCommand.self, ReplCommand.self, RunCommand.self, CheckCommand.self, FiguresCommand.self, AugmentCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self, ServeCommand.self, HtmlCommand.self, BenchCommand.self]
+        subcommands: [LessonsCommand.self, LessonCommand.self, ReplCommand.self, RunCommand.self, CheckCommand.self, FiguresCommand.self, AugmentCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self, VisualizeCommand.self, ServeCommand.self, HtmlCommand.self, BenchCommand.self]
     )
 }

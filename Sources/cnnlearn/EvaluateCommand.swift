@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inspect
 import NN
 import Training
 
@@ -16,7 +17,22 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "test, validation or train.")
     var split = "test"
 
+    @Option(help: "For a Keras weight file (.h5, .weights.h5, .keras): the data to test on (fashion-mnist or a folder).")
+    var data: String?
+
+    @Option(help: "For a Keras weight file: test images per class (default: all).")
+    var test: Int?
+
     func run() throws {
+        if KerasWeights.isWeightFile(folder) {
+            do {
+                let e = try TrainedModel.open(folder).evaluate(data: data ?? "fashion-mnist", test: test)
+                print("\(folder): \(data ?? "fashion-mnist") test split, \(e.count) images")
+                print(String(format: "loss %.4f, accuracy %.4f", e.loss, e.accuracy))
+                print(e.matrix.rendered)
+            } catch { throw LessonCommandError("\(error)") }
+            return
+        }
         do {
             let r = try TrainingRun.resume(folder)
             let e = try r.evaluate(split: split)
@@ -45,11 +61,26 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "last (default), best (lowest validation loss) or an epoch number.")
     var weights = "last"
 
+    @Option(help: "For a Keras weight file: the model (tutorial, vgg16 or a model file; default: from the layer names).")
+    var model: String?
+
     func validate() throws {
         if images.isEmpty { throw ValidationError("give at least one image") }
     }
 
     func run() throws {
+        if KerasWeights.isWeightFile(folder) {
+            do {
+                let t = try TrainedModel.open(folder, model: model)
+                for path in images {
+                    let p = try t.probabilities(t.image(path))[0]
+                    let best = p.indices.max { p[$0] < p[$1] } ?? 0
+                    let parts = zip(t.classLabels, p).map { "\($0) " + String(format: "%.4f", $1) }
+                    print("\(path): \(parts.joined(separator: ", ")) -> \(t.classLabels[best])")
+                }
+            } catch { throw LessonCommandError("\(error)") }
+            return
+        }
         do {
             let saved = try SavedRun(folder: folder, weights: weights)
             let names = saved.record.classNames

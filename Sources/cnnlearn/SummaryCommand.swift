@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inspect
 import NN
 
 /// `cnnlearn summary MODEL [--input HxWxC] [--no-top] [--receptive-field] [--keras] [--format table|model]`:
@@ -46,14 +47,22 @@ struct SummaryCommand: ParsableCommand {
         if format == .model, receptiveField || keras {
             throw ValidationError("--format model prints the model file; leave out --receptive-field and --keras")
         }
-        if Self.isModelFile(model), input != nil || noTop {
+        if Self.isModelFile(model), !KerasWeights.isWeightFile(model), input != nil || noTop {
             throw ValidationError("a model file fixes its own input on its first line; leave out --input and --no-top")
         }
     }
 
     func run() throws {
         let m: Sequential
-        if Self.isModelFile(model) {
+        if KerasWeights.isWeightFile(model) {
+            // A Keras weight file: the model its layer names describe, with the weights checked.
+            let shape = try input.map { (s) throws(NNError) in try parseShape(s) }
+            do {
+                let t = try TrainedModel.open(model, input: shape, includeTop: !noTop)
+                m = t.model
+                print("\(model): \(t.kind), weights of \(t.weights.tensors.filter { !$0.isEmpty }.count) layers matched by name and shape")
+            } catch { throw LessonCommandError("\(error)") }
+        } else if Self.isModelFile(model) {
             do {
                 m = try ModelFile.read(path: model)
             } catch {

@@ -100,7 +100,8 @@ enum FigureBuiltin {
             var out: [FigureArgument] = []
             for i in items { out.append(try argument(i, a, loc)) }
             return .list(out)
-        case .model(let m): return .string(m.name)
+        case .model(let m): return .model(FigureModel(m))
+        case .network(let n): return .model(FigureModel(n.model))
         case .run(let r): return .floatTensor(Curves.tensor(r.history))
         case .dataset: throw a.wrongType("a figure argument", "a tensor, number, string or run", v, loc)
         case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)

@@ -64,7 +64,7 @@ extension Builtins {
         "macs": "multiply-accumulate operations of one forward pass, of the model or of one layer",
         "receptive_field": "how many input pixels one output cell sees, for the model or up to a layer",
         "grad": "the gradient of a scalar expression with respect to a tensor, by backpropagation",
-    ]
+    ].merging(VisualizeBuiltins.summaries) { own, _ in own }
 
     /// `signature — summary` for `:help NAME`; nil for a name that is not a builtin.
     /// With `width`, the summary is wrapped at word boundaries to fit it (the REPL's `:help`);

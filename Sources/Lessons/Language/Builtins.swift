@@ -92,6 +92,8 @@ enum Builtins {
                  _ run: @escaping @Sendable (CallArguments, Interpreter) throws(LessonError) -> Value) {
             t[name] = Builtin(signature: sig, positional: pos, labels: labels, run: run, tape: tape, step: step)
         }
+        // Looking inside a trained model (Builtins+Visualize.swift).
+        for (name, sig, pos, labels, run) in VisualizeBuiltins.entries { add(name, sig, pos, labels, run) }
         // Sliding windows: grad records them, step walks through them.
         add("conv2d", "conv2d(x, k, bias: b, stride: s, padding: p, dilation: d)", 2...2, ["bias", "stride", "padding", "dilation"],
             tape: .window(.conv2d), step: .conv2d) { a, _ throws(LessonError) in

@@ -1,4 +1,5 @@
 import Imaging
+import Inspect
 import NN
 import Tensor
 import Training
@@ -28,6 +29,8 @@ public enum Value: Sendable {
     case dataset(DataSplits)
     /// A training run from `train(...)` (in memory) or `load_run(...)` (its history only).
     case run(RunValue)
+    /// A model with its weights from `load_model(...)`: a run folder or a Keras weight file.
+    case network(TrainedModel)
     /// What a builtin with no result gives (`print`, `save`, `assert_equal`); never printed.
     case nothing
 
@@ -46,6 +49,7 @@ public enum Value: Sendable {
         case .model: return "model"
         case .dataset: return "dataset"
         case .run: return "run"
+        case .network: return "trained model"
         case .nothing: return "nothing"
         }
     }
@@ -113,7 +117,7 @@ enum Numeric {
         case .floatTensor(let t): self = .float(t)
         case .shape(let s): self = .int(Tensor(shape: [s.count], scalars: s))
         // Bools are not numbers: `true + 1` or `sum(x > 0)` is an error with a hint, not a guess.
-        case .bool, .boolTensor, .string, .list, .model, .dataset, .run, .nothing: return nil
+        case .bool, .boolTensor, .string, .list, .model, .dataset, .run, .network, .nothing: return nil
         }
     }
 }

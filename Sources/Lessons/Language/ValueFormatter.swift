@@ -48,6 +48,7 @@ public struct ValueFormatter: Sendable {
             return "model \"\(m.name)\": \(m.layers.count) layers, input \(formatShape(m.inputShape)), output \(formatShape(m.outputShape)), \(groupedThousands(m.parameterCount)) parameters"
         case .dataset(let d): return TrainingBuiltins.describe(d)
         case .run(let r): return TrainingBuiltins.describe(r, decimals: decimals)
+        case .network(let n): return VisualizeBuiltins.describe(n)
         case .nothing: return ""
         }
     }
