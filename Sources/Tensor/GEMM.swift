@@ -93,6 +93,7 @@ extension Tensor {
         var outShape = [Int]()
         if rank == 2 { outShape.append(m) }
         if b.rank == 2 { outShape.append(n) }
+        _ = try ShapeCheck.budgeted([m, n], Scalar.self, "the matmul of \(formatShape(shape)) and \(formatShape(b.shape))")
         return try Scalar.matrixProduct(reshaped([m, k]), b.reshaped([k, n])).reshaped(outShape)
     }
 

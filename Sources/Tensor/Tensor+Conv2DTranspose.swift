@@ -26,6 +26,7 @@ extension Tensor {
         }
         let g = try Tensor.transposeGeometry(outputHeight: y.shape[1], outputWidth: y.shape[2], kernelHeight: k.shape[0],
                                              kernelWidth: k.shape[1], stride: stride, padding: padding, dilation: dilation)
+        _ = try ShapeCheck.budgeted([y.shape[0], g.inputHeight, g.inputWidth, k.shape[2]], Scalar.self, "the conv2dTranspose output")
         let x = try Scalar.convolveTransposed(y, k, g)
         switch rank {
         case 2: return try x.reshaped([x.shape[1], x.shape[2]])

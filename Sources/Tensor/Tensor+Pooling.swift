@@ -15,6 +15,7 @@ extension Tensor {
         }
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: size.0,
                                    kernelWidth: size.1, stride: stride ?? size, padding: padding)
+        _ = try ShapeCheck.budgeted([x.shape[0], g.outputHeight, g.outputWidth, x.shape[3]], Scalar.self, "the \(op) output")
         guard x.count <= Int(Int32.max) else {
             throw .invalidArgument("\(op): \(formatShape(shape)) has more than 2^31 elements")
         }
