@@ -48,9 +48,9 @@ public enum Checkpoint {
     public static func save(_ weights: ModelWeights, for model: Sequential, to path: String) throws(NNError) {
         let bytes = try encode(weights, for: model)
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(bytes, to: path)
         } catch {
-            throw .checkpoint(path: path, message: "cannot write weights: \(error.localizedDescription)")
+            throw .checkpoint(path: path, message: "cannot write weights: \(error.reason)")
         }
     }
 

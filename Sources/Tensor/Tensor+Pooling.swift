@@ -114,7 +114,8 @@ extension Tensor {
                                         for iy in y0..<y1 { for ix in x0..<x1 {
                                             let cell = ((b * h + iy) * w + ix) * c + ch
                                             let v = xr.loadUnaligned(fromByteOffset: cell * 4, as: SIMD8<Float>.self)
-                                            let better = v .> best
+                                            // A NaN wins over any number and then stays (numpy propagates NaN).
+                                            let better = (v .> best) .| ((v .!= v) .& (best .== best))
                                             best.replace(with: v, where: better)
                                             at.replace(with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: cell)) &+ lane, where: better)
                                         } }
@@ -129,7 +130,9 @@ extension Tensor {
                                     for ch in 0..<c {
                                         // Selects, not branches: which cell wins is data-dependent.
                                         let v = x[cell + ch], cur = values[o + ch]
-                                        let better = v > cur
+                                        // A NaN wins over any number and then stays (numpy propagates NaN);
+                                        // for Int, v != v is false and compiles away.
+                                        let better = v > cur || (v != v && cur == cur)
                                         values[o + ch] = better ? v : cur
                                         indices[o + ch] = better ? Int32(truncatingIfNeeded: cell + ch) : indices[o + ch]
                                     }
