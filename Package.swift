@@ -60,3 +60,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Sources/cnnlearn-fuzz), only when scripts/fuzz builds them with
+// CNNLEARN_FUZZ=1 and -sanitize=fuzzer,address: libFuzzer supplies their main, so an
+// ordinary build leaves them out.
+if Context.environment["CNNLEARN_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "cnnlearn-fuzz", dependencies: ["Lessons", "Imaging", "NN", "Tensor"]))
+}

@@ -63,6 +63,7 @@ extension Tensor {
         var o = 0
         for b in 0..<n {
             for oy in 0..<g.outputHeight {
+                try WorkLimit.check()  // a row at a time: a time limit or Ctrl-C stops here
                 for ox in 0..<g.outputWidth {
                     for filter in 0..<f {
                         var acc = Scalar.zero

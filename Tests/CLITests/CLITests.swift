@@ -188,3 +188,52 @@ import TestSupport
         for c in ["lessons", "lesson", "run", "check"] { #expect(r.out.contains("  \(c) ")) }
     }
 }
+
+/// Work limits end to end (issue 15): each in its own process, as the limit is process-wide.
+@Suite struct WorkLimitCLITests {
+    func lesson(_ code: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-limits-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("01-t.md")
+        try "# T\n\n```cnn\n\(code)\n```\n".write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func aCellPastItsTimeLimitStopsWithAClearError() throws {
+        let file = try lesson("x = ones([2000, 2000])\ny = x @ x")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let start = Date()
+        let r = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_CELL_TIME_LIMIT": "1"])
+        #expect(r.status != 0)
+        #expect((r.out + r.err).contains("the cell ran past its time limit of 1 s"), "\(r.out)\(r.err)")
+        #expect(Date().timeIntervalSince(start) < 20)
+    }
+
+    @Test func ctrlCStopsARunningCellCleanly() throws {
+        let file = try lesson("x = ones([2000, 2000])\ny = x @ x")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["run", file.path]
+        var env = ProcessInfo.processInfo.environment
+        env["CNNLEARN_CELL_TIME_LIMIT"] = "60"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        Thread.sleep(forTimeInterval: 3)
+        kill(p.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationReason) \(p.terminationStatus)")
+        #expect(text.contains("interrupted (Ctrl-C)"), "\(text)")
+    }
+
+    @Test func summaryRefusesAnInputNoExampleCouldHave() throws {
+        let r = try CLITests().cnnlearn(["summary", "tutorial", "--input", "100000000x100000000x3"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("over the memory budget"), "\(r.err)")
+    }
+}
