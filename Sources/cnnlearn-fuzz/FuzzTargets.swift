@@ -22,7 +22,7 @@ enum FuzzTarget: String, CaseIterable {
     static let current: FuzzTarget = {
         guard let name = ProcessInfo.processInfo.environment["CNNLEARN_FUZZ_TARGET"], let t = FuzzTarget(rawValue: name) else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-            fputs("set CNNLEARN_FUZZ_TARGET to one of: \(names)\n", stderr)
+            FileHandle.standardError.write(Data("set CNNLEARN_FUZZ_TARGET to one of: \(names)\n".utf8))
             exit(2)
         }
         return t
@@ -71,15 +71,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-@_cdecl("LLVMFuzzerInitialize")
+
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
     if let path = ProcessInfo.processInfo.environment["CNNLEARN_FUZZ_SEED"] {
-        guard let model = FuzzTarget.smallModel else { fputs("the small model does not build\n", stderr); exit(1) }
+        guard let model = FuzzTarget.smallModel else { FileHandle.standardError.write(Data("the small model does not build\n".utf8)); exit(1) }
         do {
             try Checkpoint.save(ModelWeights.glorotUniform(for: model, seed: 1), for: model, to: path)
             exit(0)
         } catch {
-            fputs("\(error)\n", stderr)
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(1)
         }
     }

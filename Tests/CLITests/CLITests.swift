@@ -237,3 +237,26 @@ import TestSupport
         #expect(r.err.contains("over the memory budget"), "\(r.err)")
     }
 }
+
+/// Under a tight address-space limit every command exits (issue 15: the BLAS's thread
+/// shutdown once hung there). Each runs under `ulimit -v 200000` with a 60 s watchdog.
+@Suite struct AddressLimitCLITests {
+    @Test(arguments: [["--help"], ["lessons"], ["summary", "tutorial"], ["check", "lessons/01-convolution.md"]])
+    func commandsExitUnderUlimit(args: [String]) throws {
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -v 200000; exec \"$0\" \"$@\"", exe] + args
+        p.currentDirectoryURL = repositoryRoot
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let hung = p.isRunning
+        if hung { p.terminate() }
+        p.waitUntilExit()
+        #expect(!hung, "cnnlearn \(args.joined(separator: " ")) did not exit within 60 s under ulimit -v 200000")
+        #expect(p.terminationReason == .exit, "\(args): \(p.terminationReason)")
+    }
+}

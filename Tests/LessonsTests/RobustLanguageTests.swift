@@ -53,4 +53,17 @@ import Tensor
         #expect(Date().timeIntervalSince(start) < 5)
         #expect(closest("kernal", among: ["kernel", "k"]) == "kernel")
     }
+
+    @Test func figuresWithNanInfOrHugeValuesAreRefusedOrDrawn() throws {
+        func run(_ code: String) -> LessonError? {
+            runCell(code, in: Interpreter(file: "f.md", baseDirectory: ".", figures: FigureCollector())).error
+        }
+        #expect(run("figure(\"relu\", [[0.0 / 0.0, 1.0]])")?.message == "figure: an argument holds NaN, which a figure cannot draw")
+        #expect(run("figure(\"relu\", [[1.0 / 0.0, 1.0]])")?.message.contains("an infinite value") == true)
+        #expect(run("figure(\"maxpool-2x2\", [[1e20, 1.0], [2.0, 3.0]])")?.message.contains("as large as") == true)
+        #expect(run("figure(\"dropout-validation-loss\", [[1.0, 0.0 / 0.0, 0.5, 0.5]], [[1.0, 0.5, 0.5, 0.5]], names: [\"a\", \"b\"])") != nil)
+        // Large but placeable values draw, and an odd-sided input to the pooling figure too.
+        #expect(run("figure(\"maxpool-2x2\", [[9e11, 1.0, 3.0], [2.0, 3.0, 4.0], [-8e11, 0.0, 1.0]])") == nil)
+        #expect(run("figure(\"relu\", [[9e11, -8e11]])") == nil)
+    }
 }
