@@ -77,6 +77,8 @@ public enum IDXFile {
                 throw ImagingError(path: path, message: "corrupt gzip data: \(message)")
             }
             if n == 0 { break }
+            // A cell's time limit or Ctrl-C stops a long read (the interpreter says why).
+            if let reason = WorkLimit.stopReason { throw ImagingError(path: path, message: "stopped: \(reason)") }
             out.append(contentsOf: chunk[0..<Int(n)])
             // A gzip bomb stops at the memory budget, not at the machine's memory.
             if out.count > MemoryBudget.bytes {
