@@ -31,7 +31,7 @@ public enum AtomicFile {
         var mode: mode_t = 0o644
         var existing = false
         if lstat(path, &st) == 0 {
-            if (st.st_mode & S_IFMT) == S_IFDIR { throw FileWriteError(path: given, reason: "it is a folder") }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw FileWriteError(path: given, reason: String(cString: strerror(EISDIR))) }
             existing = true
             mode = st.st_mode & 0o7777
             guard mode & 0o222 != 0 else {
