@@ -42,7 +42,7 @@ public enum ShapeCheck {
 /// allocation, so an input asking for terabytes gets an error naming the size, not an abort.
 ///
 /// The default is 4 GiB; `CNNLEARN_MAX_MEMORY` (bytes, or with a K/M/G suffix: `512M`, `8G`)
-/// or a command's `--max-memory` sets it.
+/// sets it (the CLI reads it at start; tests and fuzz targets use `scoped`).
 public enum MemoryBudget {
     public static let defaultBytes = 4 << 30
 

@@ -231,6 +231,16 @@ import TestSupport
         #expect(text.contains("interrupted (Ctrl-C)"), "\(text)")
     }
 
+    @Test func theMemoryBudgetIsSetByTheEnvironment() throws {
+        let file = try lesson("zeros([1000, 1000])")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let r = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_MAX_MEMORY": "1M"])
+        #expect(r.status != 0)
+        #expect((r.out + r.err).contains("zeros (1000x1000) would need 7.6 MiB, over the memory budget of 1.0 MiB"), "\(r.out)\(r.err)")
+        let ok = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_MAX_MEMORY": "16M"])
+        #expect(ok.status == 0, "\(ok.out)\(ok.err)")
+    }
+
     @Test func summaryRefusesAnInputNoExampleCouldHave() throws {
         let r = try CLITests().cnnlearn(["summary", "tutorial", "--input", "100000000x100000000x3"])
         #expect(r.status != 0)
