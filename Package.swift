@@ -43,9 +43,12 @@ let package = Package(
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["CDNNL"], swiftSettings: optimizedInDebug),
+        // PNG reading through libpng's full API (stored values, no gamma transform); the
+        // setjmp that libpng's errors need lives in C.
+        .target(name: "CPNGRead", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "Tensor", dependencies: ["CDNNL", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
-        .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CLibJPEG", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CPNGRead", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),
         // Looking inside a trained model: Keras weight files, feature maps, filter patterns by
         // gradient ascent, class outputs, saliency and Grad-CAM (issue 13).
@@ -64,7 +67,7 @@ let package = Package(
         ]),
 
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
@@ -76,3 +79,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Sources/cnnlearn-fuzz), only when scripts/fuzz builds them with
+// CNNLEARN_FUZZ=1 and -sanitize=fuzzer,address: libFuzzer supplies their main, so an
+// ordinary build leaves them out.
+if Context.environment["CNNLEARN_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "cnnlearn-fuzz", dependencies: ["Lessons", "Imaging", "NN", "Tensor"]))
+}

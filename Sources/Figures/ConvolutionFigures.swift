@@ -99,7 +99,12 @@ enum ConvolutionFigures {
         let f = try frames(a, stride: 1, padding: .valid)
         let n = f.output.rows * f.output.cols
         let desc = "The filter slides over all \(n) windows of the input; each sum of products fills one cell of the \(f.output.rows)x\(f.output.cols) feature map \(rowsText(f.output))."
-        let docs = (0..<n).map { f.draw(step: $0, title: "Convolution, all \(n) windows", desc: desc) }
+        var docs = [SVGDocument]()
+        for i in 0..<n {
+            // A big input makes many frames: a cell's time limit or Ctrl-C stops here.
+            if let reason = WorkLimit.stopReason { throw FigureError("figure \"\(a.request.id)\": stopped after \(i) of \(n) frames: \(reason)") }
+            docs.append(f.draw(step: i, title: "Convolution, all \(n) windows", desc: desc))
+        }
         return Animation.figure(id: a.request.id, frames: docs, title: "Convolution, all \(n) windows", desc: desc)
     }
 

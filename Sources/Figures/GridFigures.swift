@@ -173,6 +173,8 @@ enum GridFigures {
         for i in 0..<(ym.rows * ym.cols) { fills.append(doc.highlightFill(i)) }
         let window = { (r: Int, c: Int) in (r / k) * ym.cols + c / k }
         g1.draw(&doc) { r, c in
+            // Cells past the last whole window (an odd side) belong to no window.
+            guard r / k < ym.rows, c / k < ym.cols else { return CellStyle(fill: Palette.paper, text: xm.text(r, c), bold: false) }
             let wi = window(r, c)
             let isMax = xm[r, c] == ym[r / k, c / k]
             return CellStyle(fill: fills[wi], text: xm.text(r, c), bold: isMax)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small builder for clean, readable SVG with fixed number formatting.
 ///
 /// Coordinates are in CSS pixels; the PNG form is this document rasterized at the same size.
@@ -53,7 +55,11 @@ public struct SVGDocument: Sendable {
 }
 
 /// Numbers in SVG: at most two decimals, no trailing zeros, never exponent notation.
+/// NaN and infinities print as `nan`, `inf`, `-inf`; magnitudes past 1e15 as whole digits
+/// (an Int conversion would trap).
 public func fmt(_ v: Double) -> String {
+    guard v.isFinite else { return v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
+    if abs(v) >= 1e15 { return String(format: "%.0f", v) }
     let scaled = (v * 100).rounded()
     let neg = scaled < 0
     let a = Int(abs(scaled))

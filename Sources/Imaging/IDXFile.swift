@@ -32,12 +32,19 @@ public enum IDXFile {
             let o = 4 + 4 * i
             shape.append(Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
         }
+        // The one shape check where a shape enters from a file header.
+        do { _ = try ShapeCheck.budgeted(shape, bytesPerElement: 1, "the idx data") } catch {
+            throw ImagingError(path: path, message: "\(error)", hint: MemoryBudget.hint)
+        }
         return Header(typeCode: type, shape: shape)
     }
 
     /// Reads an idx or idx.gz file of unsigned bytes as exact integers 0...255 with the file's shape.
     public static func read(path: String) throws(ImagingError) -> Tensor<Int> {
         let (shape, data) = try readBytes(path: path)
+        do { _ = try ShapeCheck.budgeted(shape, Int.self, "the idx data as Ints") } catch {
+            throw ImagingError(path: path, message: "\(error)", hint: MemoryBudget.hint)
+        }
         return Tensor(shape: shape, scalars: data.map { Int($0) })
     }
 
@@ -46,7 +53,7 @@ public enum IDXFile {
     public static func readBytes(path: String) throws(ImagingError) -> (shape: [Int], bytes: [UInt8]) {
         let bytes = try inflate(path: path)
         let h = try header(bytes, path: path)
-        let count = h.shape.reduce(1, *)
+        let count = h.shape.reduce(1, *)  // checked by `header`
         guard bytes.count == h.byteCount + count else {
             throw ImagingError(path: path, message: "idx data has \(bytes.count - h.byteCount) bytes, the header \(formatShape(h.shape)) needs \(count)")
         }
@@ -70,7 +77,13 @@ public enum IDXFile {
                 throw ImagingError(path: path, message: "corrupt gzip data: \(message)")
             }
             if n == 0 { break }
+            // A cell's time limit or Ctrl-C stops a long read (the interpreter says why).
+            if let reason = WorkLimit.stopReason { throw ImagingError(path: path, message: "stopped: \(reason)") }
             out.append(contentsOf: chunk[0..<Int(n)])
+            // A gzip bomb stops at the memory budget, not at the machine's memory.
+            if out.count > MemoryBudget.bytes {
+                throw ImagingError(path: path, message: "the file inflates to more than the memory budget of \(MemoryBudget.describe(Double(MemoryBudget.bytes)))", hint: MemoryBudget.hint)
+            }
         }
         return out
     }

@@ -20,18 +20,28 @@ public enum JPEGCodec {
             throw ImagingError(path: path, message: "not a readable JPEG (corrupt or cut off): \(errorText(handle))",
                                hint: "the file may be incomplete; download or export it again")
         }
+        if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+            let name = colorspace == Int32(TJCS_CMYK.rawValue) ? "CMYK" : "YCCK (Adobe CMYK)"
+            throw ImagingError(path: path, message: "a \(name) JPEG (print colours), which cnnlearn does not convert",
+                               hint: "convert it to RGB first, e.g. `convert in.jpg -colorspace sRGB out.jpg`")
+        }
         let gray = colorspace == Int32(TJCS_GRAY.rawValue)
         let channels = gray ? 1 : 3
+        try checkImageBudget(width: Int(w), height: Int(h), channels: channels, path: path)
         let pixelFormat = gray ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue)
         var pixels = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
         let status = bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
                 tjDecompress2(handle, src.baseAddress, UInt(src.count), dst.baseAddress, w, 0, h,
-                              pixelFormat, TJFLAG_ACCURATEDCT)
+                              pixelFormat, TJFLAG_ACCURATEDCT | TJFLAG_LIMITSCANS)
             }
         }
         guard status == 0 else {
-            throw ImagingError(path: path, message: "corrupt or cut-off JPEG: \(errorText(handle))",
+            let text = errorText(handle)
+            if text.contains("scans") {
+                throw ImagingError(path: path, message: "a progressive JPEG with too many scans (\(text)); refused, as decoding it would take minutes")
+            }
+            throw ImagingError(path: path, message: "corrupt or cut-off JPEG: \(text)",
                                hint: "the file may be incomplete; download or export it again")
         }
         do {

@@ -1,7 +1,10 @@
 import CLibPNG
+import CPNGRead
+import Tensor
 
-/// PNG encoding and decoding of 8-bit gray, RGB and RGBA images through libpng's simplified
-/// `png_image_*` API (which reports errors as return codes, never by `longjmp` into Swift).
+/// PNG encoding of 8-bit gray, RGB and RGBA images through libpng's simplified `png_image_*`
+/// API (which reports errors as return codes, never by `longjmp` into Swift), and decoding
+/// through its full API in C (`CPNGRead`), with the stored values.
 ///
 /// Encoding is deterministic: the same pixels give the same bytes (no time stamp is written).
 public enum PNGCodec {
@@ -48,40 +51,42 @@ public enum PNGCodec {
     }
 
     /// Reads a PNG file as an 8-bit image keeping its channels: gray stays 1 channel, colour
-    /// becomes RGB, anything with transparency RGBA; 16-bit samples are reduced to 8 bits.
+    /// becomes RGB, anything with transparency RGBA; 16-bit samples are scaled to 8 bits
+    /// (round(v * 255 / 65535), no gamma transform).
     public static func read(path: String) throws(ImagingError) -> RasterImage {
         try decode(try readFileBytes(path: path), path: path)
     }
 
-    /// Decodes PNG bytes; `path` only names the source in errors.
+    /// Decodes PNG bytes to 8 bits a sample; `path` only names the source in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws(ImagingError) -> RasterImage {
-        var png = png_image()
-        png.version = png_uint_32(PNG_IMAGE_VERSION)
-        let begun = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&png, $0.baseAddress, $0.count) }
-        guard begun != 0 else {
-            let message = messageOf(&png)
-            png_image_free(&png)
-            throw ImagingError(path: path, message: "not a readable PNG: \(message)")
+        try decodeSamples(bytes, path: path).eightBit(path: path)
+    }
+
+    /// Decodes PNG bytes with their stored sample values (8 or 16 bits, no gamma or colour
+    /// transform; palettes, tRNS and gray+alpha expanded as in `read`), through libpng's full
+    /// API. The header's size is checked against the memory budget before any pixel is decoded.
+    public static func decodeSamples(_ bytes: [UInt8], path: String) throws(ImagingError) -> ImageSamples {
+        var info = cnn_png_info()
+        let header = bytes.withUnsafeBufferPointer { cnn_png_read_header($0.baseAddress, $0.count, &info) }
+        guard header == 0 else {
+            throw ImagingError(path: path, message: "not a readable PNG: \(message(&info))")
         }
-        let hasColor = png.format & png_uint_32(PNG_FORMAT_FLAG_COLOR) != 0
-        let hasAlpha = png.format & png_uint_32(PNG_FORMAT_FLAG_ALPHA) != 0
-        let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
-        png.format = format(channels: channels)
-        let (w, h) = (Int(png.width), Int(png.height))
-        var pixels = [UInt8](repeating: 0, count: w * h * channels)
-        let ok = pixels.withUnsafeMutableBytes { dst in
-            png_image_finish_read(&png, nil, dst.baseAddress, Int32(w * channels), nil)
+        let (w, h, c) = (Int(info.width), Int(info.height), Int(info.channels))
+        try checkImageBudget(width: w, height: h, channels: c, path: path)
+        var samples = [UInt16](repeating: 0, count: w * h * c)
+        let ok = bytes.withUnsafeBufferPointer { src in
+            samples.withUnsafeMutableBufferPointer { dst in
+                cnn_png_decode(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
+            }
         }
-        guard ok != 0 else {
-            let message = messageOf(&png)
-            png_image_free(&png)
-            throw ImagingError(path: path, message: "corrupt PNG: \(message)")
+        guard ok == 0 else {
+            throw ImagingError(path: path, message: "corrupt PNG: \(message(&info))")
         }
-        do {
-            return try RasterImage(width: w, height: h, channels: channels, pixels: pixels)
-        } catch {
-            throw ImagingError(path: path, message: error.message)
-        }
+        return ImageSamples(width: w, height: h, channels: c, bitDepth: Int(info.bitDepth), samples: samples)
+    }
+
+    static func message(_ info: inout cnn_png_info) -> String {
+        withUnsafeBytes(of: &info.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     static func format(channels: Int) -> png_uint_32 {

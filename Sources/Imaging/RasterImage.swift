@@ -80,3 +80,42 @@ public func decodeImage(_ bytes: [UInt8], path: String) throws(ImagingError) -> 
     if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGCodec.decode(bytes, path: path) }
     throw ImagingError(path: path, message: "not a PNG or JPEG file", hint: "cnnlearn reads .png and .jpg images")
 }
+
+/// The memory budget (`MemoryBudget`) for a decoded image, checked from its header before
+/// any pixel is decoded: a 69-byte PNG may claim 60000x60000 pixels. An image is counted as
+/// the exact Int tensor a lesson's `load` makes of it (8 bytes a sample).
+func checkImageBudget(width: Int, height: Int, channels: Int, path: String) throws(ImagingError) {
+    do { _ = try ShapeCheck.budgeted([height, width, channels], Int.self, "the decoded image") } catch {
+        throw ImagingError(path: path, message: "\(error)", hint: MemoryBudget.hint)
+    }
+}
+
+/// An image's samples as stored in its file: 8 or 16 bits each (16 only from PNG), shape
+/// (H,W,C) with C = 1, 3 or 4.
+public struct ImageSamples: Sendable, Equatable {
+    public let width, height, channels, bitDepth: Int
+    public let samples: [UInt16]
+
+    /// The samples as exact Ints (0...255, or 0...65535 for 16-bit), shape (H,W,C).
+    public var intTensor: Tensor<Int> {
+        Tensor(shape: [height, width, channels], scalars: samples.map { Int($0) })
+    }
+
+    /// The image at 8 bits a sample; 16-bit samples are scaled by 255/65535 and rounded (no
+    /// gamma transform).
+    func eightBit(path: String) throws(ImagingError) -> RasterImage {
+        let pixels = bitDepth == 16 ? samples.map { UInt8((UInt32($0) * 255 + 32767) / 65535) } : samples.map { UInt8(truncatingIfNeeded: $0) }
+        do { return try RasterImage(width: width, height: height, channels: channels, pixels: pixels) } catch {
+            throw ImagingError(path: path, message: error.message)
+        }
+    }
+}
+
+/// Reads a PNG or JPEG file with its stored sample values (16-bit PNGs keep 0...65535).
+public func readImageSamples(path: String) throws(ImagingError) -> ImageSamples {
+    let bytes = try readFileBytes(path: path)
+    if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNGCodec.decodeSamples(bytes, path: path) }
+    let image = try decodeImage(bytes, path: path)
+    return ImageSamples(width: image.width, height: image.height, channels: image.channels, bitDepth: 8,
+                        samples: image.pixels.map { UInt16($0) })
+}

@@ -48,9 +48,9 @@ public enum Checkpoint {
     public static func save(_ weights: ModelWeights, for model: Sequential, to path: String) throws(NNError) {
         let bytes = try encode(weights, for: model)
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(bytes, to: path)
         } catch {
-            throw .checkpoint(path: path, message: "cannot write weights: \(error.localizedDescription)")
+            throw .checkpoint(path: path, message: "cannot write weights: \(error.reason)")
         }
     }
 
@@ -104,6 +104,11 @@ public enum Checkpoint {
                     guard !o, p <= bytes.count else { throw CheckpointFormatError("layer '\(name)': a tensor is larger than the file") }
                     shape.append(d)
                     elements = p
+                }
+                // The one shape check where a shape enters from a file (a zero extent beside
+                // huge ones passes the size test above but not this).
+                guard (try? ShapeCheck.count(shape)) != nil else {
+                    throw CheckpointFormatError("layer '\(name)': tensor shape \(formatShape(shape)) is out of range")
                 }
                 ts.append(Tensor(shape: shape, scalars: try r.floats(elements)))
             }

@@ -38,5 +38,10 @@ public func parseShape(_ text: String) throws(NNError) -> [Int] {
         }
         dims.append(d)
     }
+    // The one shape check where a shape enters from a flag: an input no example could have
+    // (100000000x100000000x3 is 120 PB of Floats) is refused before any layer works on it.
+    do { _ = try ShapeCheck.budgeted(dims, Float.self, "an input") } catch {
+        throw .invalidArgument("bad shape '\(text)': \(error); \(MemoryBudget.hint)")
+    }
     return dims
 }

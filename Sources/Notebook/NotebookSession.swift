@@ -95,6 +95,7 @@ public final class NotebookSession {
         let deadline = Date().addingTimeInterval(timeLimit)
         let stop = stopRequested
         interpreter.interruptRequested = { stop() || Date() > deadline }
+        interpreter.cellTimeLimit = timeLimit
         interpreter.onEmit = { piece in events(.printed(cell: i + 1, text: piece.text)) }
         interpreter.onEpoch = { record, of in events(.epoch(cell: i + 1, record: record, of: of)) }
         defer {

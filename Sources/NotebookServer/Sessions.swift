@@ -26,7 +26,13 @@ final class SessionBox: @unchecked Sendable {
     var stopRequested: Bool { lock.withLock { stop } }
     var isBusy: Bool { lock.withLock { busy } }
 
-    func requestStop() { lock.withLock { stop = true } }
+    /// Stops this page's running cell: between statements and batches, and inside the engine's
+    /// long kernels (which poll the work limit; only one cell runs in the server at a time,
+    /// so the limit is this cell's).
+    func requestStop() {
+        let running = lock.withLock { stop = true; return busy }
+        if running { WorkLimit.requestInterrupt() }
+    }
 
     /// Claims the session for a run; false when a run is already going.
     func begin() -> Bool {

@@ -7,13 +7,37 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(path): cannot write the file (\(reason))" }
 }
 
-/// The engine's one way of writing a file: to an exclusive temporary name with an
-/// unpredictable suffix in the same folder (`O_CREAT | O_EXCL`, mode 0644), every byte
-/// written, `fsync`, then `rename` over the target and `fsync` of the folder. A reader sees
-/// the old file or the whole new one, never half of one, also after a crash or a kill; on any
-/// failure the temporary file is removed and the target is left as it was.
+/// The program's one way of writing a file: to an exclusive temporary name with an
+/// unpredictable suffix in the same folder (`O_CREAT | O_EXCL | O_NOFOLLOW`, so never through
+/// a planted symlink), every byte written, `fsync`, then `rename` over the target and `fsync`
+/// of the folder. A reader sees the old file or the whole new one, never half of one, also
+/// after a crash or a kill; on any failure (full disk, permissions) the temporary file is
+/// removed and the target is left as it was.
+///
+/// An existing target keeps its permission bits; a read-only target (no write bit) is refused,
+/// not silently replaced. With `followingSymlink`, a target that is a symlink is written
+/// through to the file it names (the link stays a link).
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
+    public static func write(_ bytes: [UInt8], to given: String, followingSymlink: Bool = false) throws(FileWriteError) {
+        var path = given
+        var st = stat()
+        if followingSymlink, lstat(given, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            guard let real = realpath(given, nil) else {
+                throw FileWriteError(path: given, reason: "it is a symlink to a missing file")
+            }
+            path = String(cString: real)
+            free(real)
+        }
+        var mode: mode_t = 0o644
+        var existing = false
+        if lstat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw FileWriteError(path: given, reason: String(cString: strerror(EISDIR))) }
+            existing = true
+            mode = st.st_mode & 0o7777
+            guard mode & 0o222 != 0 else {
+                throw FileWriteError(path: given, reason: "it is read-only (mode \(String(mode, radix: 8))); make it writable (chmod u+w) to let cnnlearn replace it")
+            }
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var fd: Int32 = -1
@@ -21,7 +45,7 @@ public enum AtomicFile {
         for _ in 0..<16 {
             let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
             temp = folder + "/." + url.lastPathComponent + "." + suffix + ".tmp"
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
@@ -40,6 +64,9 @@ public enum AtomicFile {
             return true
         }
         guard ok else { throw fail(errno) }
+        // The final permissions: the target's own, or 0644 less the umask for a new file.
+        if !existing { let mask = umask(0); umask(mask); mode &= ~mask }
+        guard fchmod(fd, mode) == 0 else { throw fail(errno) }
         guard fsync(fd) == 0 else { throw fail(errno) }
         guard close(fd) == 0 else {
             let code = errno

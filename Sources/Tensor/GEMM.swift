@@ -93,6 +93,7 @@ extension Tensor {
         var outShape = [Int]()
         if rank == 2 { outShape.append(m) }
         if b.rank == 2 { outShape.append(n) }
+        _ = try ShapeCheck.budgeted([m, n], Scalar.self, "the matmul of \(formatShape(shape)) and \(formatShape(b.shape))")
         return try Scalar.matrixProduct(reshaped([m, k]), b.reshaped([k, n])).reshaped(outShape)
     }
 
@@ -103,6 +104,7 @@ extension Tensor {
         let (m, k, n) = (shape[0], shape[1], b.shape[1])
         var c = [Scalar](repeating: .zero, count: m * n)
         for i in 0..<m {
+            try WorkLimit.check()  // a row at a time: a time limit or Ctrl-C stops here
             for p in 0..<k {
                 let av = scalars[i * k + p]
                 if av == .zero { continue }

@@ -26,10 +26,13 @@ public struct NPYError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// numpy's `.npy` format, versions 1.0 and 2.0 (header length in 2 or 4 bytes), C order only.
+/// numpy's `.npy` format, versions 1.0, 2.0 and 3.0 (header length in 2 or 4 bytes; 3.0's
+/// header is UTF-8), C or Fortran order.
 ///
-/// Element types: float32 (`f4`), float64 (`f8`), int32 (`i4`), int64 (`i8`), uint8 (`u1`),
-/// bool (`b1`), little- or big-endian. Anything else is an `NPYError` naming the path.
+/// Element types: every number and bool type `np.save` writes (float16/32/64, int8-64,
+/// uint8-64, bool), little- or big-endian. float64 values outside Float's range and uint64
+/// values above Int.max are errors, not silent infinities or wraps. Anything else is an
+/// `NPYError` naming the path.
 public enum NPY {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
@@ -58,14 +61,14 @@ public enum NPY {
             headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
             headerStart = 12
         default:
-            throw fail("unsupported .npy version \(major).\(bytes[7]) (1.0 and 2.0 are supported)")
+            throw fail("unsupported .npy version \(major).\(bytes[7]) (1.0, 2.0 and 3.0 are supported)")
         }
         guard bytes.count >= headerStart + headerLength,
               let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw fail("truncated header")
         }
         let h = try NPYHeader(parsing: header, path: path)
-        let count = h.shape.reduce(1, *)
+        let count = h.count
         let dataStart = headerStart + headerLength
         guard bytes.count - dataStart >= count * h.itemSize else {
             throw fail("data is truncated: shape \(formatShape(h.shape)) of \(h.descr) needs \(count * h.itemSize) bytes, found \(bytes.count - dataStart)")
@@ -79,22 +82,58 @@ public enum NPY {
             }
             return v
         }
+        // A Fortran-ordered array (numpy writes one for a transposed array) is the C-ordered
+        // array of the reversed shape, transposed back.
+        let stored = h.fortranOrder ? Array(h.shape.reversed()) : h.shape
+        func arranged<S: TensorScalar>(_ values: [S]) throws -> Tensor<S> {
+            let t = Tensor(shape: stored, scalars: values)
+            guard h.fortranOrder, h.shape.count > 1 else { return t }
+            return try t.permuted(Array((0..<h.shape.count).reversed()))
+        }
         switch h.kind {
         case "f":
-            let values = (0..<count).map { i in h.itemSize == 4 ? Float(bitPattern: UInt32(word(i))) : Float(Double(bitPattern: word(i))) }
-            return .float(Tensor(shape: h.shape, scalars: values))
+            var values = [Float]()
+            values.reserveCapacity(count)
+            for i in 0..<count {
+                let w = word(i)
+                let v: Float
+                switch h.itemSize {
+                case 2: v = Float(Float16(bitPattern: UInt16(w)))
+                case 4: v = Float(bitPattern: UInt32(w))
+                default:
+                    let d = Double(bitPattern: w)
+                    guard !d.isFinite || abs(d) <= Double(Float.greatestFiniteMagnitude) else {
+                        throw fail("element \(i) is \(d), outside Float's range (about 3.4e38); the engine computes in 32-bit floats")
+                    }
+                    v = Float(d)
+                }
+                values.append(v)
+            }
+            return .float(try arranged(values))
         case "i":
-            let values = (0..<count).map { i in h.itemSize == 4 ? Int(Int32(bitPattern: UInt32(word(i)))) : Int(Int64(bitPattern: word(i))) }
-            return .int(Tensor(shape: h.shape, scalars: values))
+            let bits = UInt64(h.itemSize * 8)
+            let values = (0..<count).map { i -> Int in
+                let w = word(i)
+                // Sign-extend from the item's width.
+                return bits == 64 ? Int(Int64(bitPattern: w)) : Int(Int64(bitPattern: w << (64 - bits)) >> (64 - bits))
+            }
+            return .int(try arranged(values))
         case "u":
-            return .int(Tensor(shape: h.shape, scalars: (0..<count).map { Int(word($0)) }))
+            var values = [Int]()
+            values.reserveCapacity(count)
+            for i in 0..<count {
+                let w = word(i)
+                guard w <= UInt64(Int.max) else { throw fail("element \(i) is \(w), larger than the largest Int (\(Int.max))") }
+                values.append(Int(w))
+            }
+            return .int(try arranged(values))
         default:
             let values = try (0..<count).map { i throws -> Int in
                 let v = word(i)
                 guard v <= 1 else { throw fail("bool element \(i) has byte value \(v), expected 0 or 1") }
                 return Int(v)
             }
-            return .bool(Tensor(shape: h.shape, scalars: values))
+            return .bool(try arranged(values))
         }
     }
 

@@ -69,6 +69,7 @@ extension Tensor {
             return Tensor<R>(shape: a.shape, scalars: out)
         }
         let shape = try broadcastShape(a.shape, b.shape)
+        _ = try ShapeCheck.budgeted(shape, R.self, "the broadcast of \(formatShape(a.shape)) and \(formatShape(b.shape))")
         // Common fast cases: one operand a single element, or b repeating along a's leading
         // axes (a bias (F) added to (N,F)).
         if shape == a.shape && (b.count == 1 || a.shape.suffix(b.rank).elementsEqual(b.shape)) {

@@ -13,6 +13,7 @@ extension Tensor {
         try checkConvBias(bias, filters: k.shape[3])
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: k.shape[0],
                                    kernelWidth: k.shape[1], stride: stride, dilation: dilation, padding: padding)
+        _ = try ShapeCheck.budgeted([x.shape[0], g.outputHeight, g.outputWidth, k.shape[3]], Scalar.self, "the conv2d output")
         return try restore(Scalar.convolve(x, k, bias: bias, g))
     }
 
@@ -62,6 +63,7 @@ extension Tensor {
         var o = 0
         for b in 0..<n {
             for oy in 0..<g.outputHeight {
+                try WorkLimit.check()  // a row at a time: a time limit or Ctrl-C stops here
                 for ox in 0..<g.outputWidth {
                     for filter in 0..<f {
                         var acc = Scalar.zero

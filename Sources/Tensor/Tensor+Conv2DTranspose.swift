@@ -26,6 +26,7 @@ extension Tensor {
         }
         let g = try Tensor.transposeGeometry(outputHeight: y.shape[1], outputWidth: y.shape[2], kernelHeight: k.shape[0],
                                              kernelWidth: k.shape[1], stride: stride, padding: padding, dilation: dilation)
+        _ = try ShapeCheck.budgeted([y.shape[0], g.inputHeight, g.inputWidth, k.shape[2]], Scalar.self, "the conv2dTranspose output")
         let x = try Scalar.convolveTransposed(y, k, g)
         switch rank {
         case 2: return try x.reshaped([x.shape[1], x.shape[2]])
@@ -68,7 +69,7 @@ extension Tensor {
         let (kh, kw, c) = (k.shape[0], k.shape[1], k.shape[2])
         let (h, w) = (g.inputHeight, g.inputWidth)
         var out = [Scalar](repeating: .zero, count: n * h * w * c)
-        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for fi in 0..<f {
+        for b in 0..<n { for oy in 0..<oh { try WorkLimit.check(); for ox in 0..<ow { for fi in 0..<f {
             let v = scalars[((b * oh + oy) * ow + ox) * f + fi]
             for ky in 0..<kh {
                 let iy = g.inputRow(oy, ky)
@@ -95,7 +96,7 @@ extension Tensor {
         let (oh, ow, f) = (dy.shape[1], dy.shape[2], dy.shape[3])
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         var out = [Scalar](repeating: .zero, count: kh * kw * c * f)
-        for ky in 0..<kh { for kx in 0..<kw { for ch in 0..<c { for fi in 0..<f {
+        for ky in 0..<kh { for kx in 0..<kw { try WorkLimit.check(); for ch in 0..<c { for fi in 0..<f {
             var acc = Scalar.zero
             for b in 0..<n { for oy in 0..<oh {
                 let iy = g.inputRow(oy, ky)

@@ -51,8 +51,14 @@ extension Tensor {
         guard widths.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
             throw .invalidArgument("padding widths must not be negative, got \(widths.map { [$0.before, $0.after] })")
         }
-        let newShape = (0..<rank).map { shape[$0] + widths[$0].before + widths[$0].after }
-        var out = [Scalar](repeating: value, count: newShape.reduce(1, *))
+        var newShape = [Int]()
+        for i in 0..<rank {
+            let (a, o1) = shape[i].addingReportingOverflow(widths[i].before)
+            let (b, o2) = a.addingReportingOverflow(widths[i].after)
+            guard !o1, !o2 else { throw .invalidArgument("padded: padding \(widths.map { [$0.before, $0.after] }) is too large") }
+            newShape.append(b)
+        }
+        var out = [Scalar](repeating: value, count: try ShapeCheck.budgeted(newShape, Scalar.self, "the padded tensor"))
         let dst = Tensor.strides(of: newShape)
         let base = (0..<rank).reduce(0) { $0 + widths[$1].before * dst[$1] }
         try Tensor.forEachOffset(shape, strides, dst) { (_, ia, ib) in out[base + ib] = scalars[ia] }
@@ -75,7 +81,13 @@ extension Tensor {
             }
         }
         var newShape = first.shape
-        newShape[a] = ts.reduce(0) { $0 + $1.shape[a] }
+        newShape[a] = 0
+        for t in ts {
+            let (s, o) = newShape[a].addingReportingOverflow(t.shape[a])
+            guard !o else { throw .invalidArgument("concatenate: the result along axis \(axis) is too large") }
+            newShape[a] = s
+        }
+        _ = try ShapeCheck.budgeted(newShape, Scalar.self, "the concatenation")
         let outer = first.shape[..<a].reduce(1, *)
         var out = [Scalar]()
         out.reserveCapacity(newShape.reduce(1, *))

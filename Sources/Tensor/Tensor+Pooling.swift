@@ -15,6 +15,7 @@ extension Tensor {
         }
         let g = try WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], kernelHeight: size.0,
                                    kernelWidth: size.1, stride: stride ?? size, padding: padding)
+        _ = try ShapeCheck.budgeted([x.shape[0], g.outputHeight, g.outputWidth, x.shape[3]], Scalar.self, "the \(op) output")
         guard x.count <= Int(Int32.max) else {
             throw .invalidArgument("\(op): \(formatShape(shape)) has more than 2^31 elements")
         }
@@ -38,7 +39,9 @@ extension Tensor {
     @_specialize(exported: true, where Scalar == Float)
     public func maxPool(size: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) throws(TensorError) -> Tensor {
         let (x, g) = try poolingLayout(size: size, stride: stride, padding: padding, "maxPool")
-        return try restorePoolingRank(Scalar.maxPool(x, g))
+        let y = Scalar.maxPool(x, g)
+        try WorkLimit.check()
+        return try restorePoolingRank(y)
     }
 
     /// The mean of the real (unpadded) cells in each window, as Float:
@@ -56,7 +59,7 @@ extension Tensor {
         let x = self
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var out = [Float](repeating: 0, count: n * g.outputHeight * g.outputWidth * c)
-        for b in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
+        for b in 0..<n { for oy in 0..<g.outputHeight { try WorkLimit.check(); for ox in 0..<g.outputWidth {
             let (y0, y1, x0, x1) = g.window(oy, ox)
             let cells = Double((y1 - y0) * (x1 - x0))
             let o = ((b * g.outputHeight + oy) * g.outputWidth + ox) * c
@@ -99,6 +102,10 @@ extension Tensor {
                         let (xr, vr, ir) = (UnsafeRawPointer(x.baseAddress), UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(indices))
                         let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
                         for r in rows {
+                            // After a time limit or Ctrl-C the remaining rows take each window's
+                            // first cell (valid values and indices, no scan); the caller throws
+                            // before that result is seen (maxPool checks after the kernel).
+                            let quick = WorkLimit.shouldStop
                             let (b, oy) = (r / oh, r % oh)
                             for ox in 0..<ow {
                                 let (y0, y1, x0, x1) = g.window(oy, ox)
@@ -106,6 +113,10 @@ extension Tensor {
                                 // Channels innermost (contiguous); cells in row-major window order,
                                 // so the first of equal values wins.
                                 let first = ((b * h + y0) * w + x0) * c
+                                if quick {
+                                    for ch in 0..<c { values[o + ch] = x[first + ch]; indices[o + ch] = Int32(truncatingIfNeeded: first + ch) }
+                                    continue
+                                }
                                 if simd, let xr {
                                     for ch in stride(from: 0, to: c, by: 8) {
                                         var best = xr.loadUnaligned(fromByteOffset: (first + ch) * 4, as: SIMD8<Float>.self)
@@ -113,7 +124,8 @@ extension Tensor {
                                         for iy in y0..<y1 { for ix in x0..<x1 {
                                             let cell = ((b * h + iy) * w + ix) * c + ch
                                             let v = xr.loadUnaligned(fromByteOffset: cell * 4, as: SIMD8<Float>.self)
-                                            let better = v .> best
+                                            // A NaN wins over any number and then stays (numpy propagates NaN).
+                                            let better = (v .> best) .| ((v .!= v) .& (best .== best))
                                             best.replace(with: v, where: better)
                                             at.replace(with: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: cell)) &+ lane, where: better)
                                         } }
@@ -128,7 +140,9 @@ extension Tensor {
                                     for ch in 0..<c {
                                         // Selects, not branches: which cell wins is data-dependent.
                                         let v = x[cell + ch], cur = values[o + ch]
-                                        let better = v > cur
+                                        // A NaN wins over any number and then stays (numpy propagates NaN);
+                                        // for Int, v != v is false and compiles away.
+                                        let better = v > cur || (v != v && cur == cur)
                                         values[o + ch] = better ? v : cur
                                         indices[o + ch] = better ? Int32(truncatingIfNeeded: cell + ch) : indices[o + ch]
                                     }

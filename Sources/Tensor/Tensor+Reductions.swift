@@ -102,8 +102,9 @@ extension Tensor {
         return Tensor(shape: l.shape, scalars: out)
     }
 
-    /// The position of the largest element over `axis` (the first one on ties), or the flat
-    /// row-major index when `axis` is nil; throws on an empty axis.
+    /// The position of the largest element over `axis` (the first one on ties, the first NaN
+    /// if there is one, as numpy), or the flat row-major index when `axis` is nil; throws on an
+    /// empty axis.
     @_specialize(exported: true, where Scalar == Float)
     public func argmax(axis: Int? = nil) throws(TensorError) -> Tensor<Int> {
         let l = try reductionLayout(axis, "argmax")
@@ -115,9 +116,13 @@ extension Tensor {
                 let base = o * l.length * l.inner + i
                 var best = 0
                 var bestValue = scalars[base]
-                for k in 1..<Swift.max(l.length, 1) where scalars[base + k * l.inner] > bestValue {
-                    best = k
-                    bestValue = scalars[base + k * l.inner]
+                // numpy: a NaN is the maximum, and the first NaN's index is the argmax.
+                for k in 1..<Swift.max(l.length, 1) {
+                    let v = scalars[base + k * l.inner]
+                    if v > bestValue || (v != v && bestValue == bestValue) {
+                        best = k
+                        bestValue = v
+                    }
                 }
                 out.append(best)
             }

@@ -21,7 +21,9 @@ public enum SliceSpec: Sendable, Equatable {
         }
         let s = clamp(start, step > 0 ? lower : upper)
         let e = clamp(end, step > 0 ? upper : lower)
-        let n = step > 0 ? Swift.max(0, (e - s + step - 1) / step) : Swift.max(0, (s - e - step - 1) / -step)
+        // Written so that no step (up to Int.max or down to Int.min) overflows.
+        let n: Int
+        if step > 0 { n = e > s ? (e - s - 1) / step + 1 : 0 } else { n = s > e ? (s - e - 1) / step.magnitude.clampedToInt + 1 : 0 }
         return (s, step, n)
     }
 }
@@ -51,7 +53,9 @@ extension Tensor {
                 let r = try SliceSpec.resolve(start: start, end: end, step: step, length: n)
                 if r.count > 0 { base += r.first * own[axis] }
                 outShape.append(r.count)
-                readStrides.append(r.step * own[axis])
+                // With two or more positions the step is shorter than the axis, so the
+                // product fits; with one or none it is never used.
+                readStrides.append(r.count > 1 ? r.step * own[axis] : 0)
             }
         }
         var out = [Scalar]()
@@ -59,4 +63,9 @@ extension Tensor {
         try Tensor.forEachOffset(outShape, readStrides, readStrides) { (_, ia, _) in out.append(scalars[base + ia]) }
         return Tensor(shape: outShape, scalars: out)
     }
+}
+
+extension UInt {
+    /// The value as an Int, Int.max when it does not fit (|Int.min|).
+    var clampedToInt: Int { self > UInt(Int.max) ? Int.max : Int(self) }
 }

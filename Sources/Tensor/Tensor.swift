@@ -11,9 +11,9 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     /// Makes a tensor from its shape and row-major elements.
     /// - Precondition: the element count matches the shape.
     public init(shape: [Int], scalars: [Scalar]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count,
-                     "shape \(formatShape(shape)) needs \(shape.reduce(1, *)) elements, got \(scalars.count)")
+        let n = try? ShapeCheck.count(shape)
+        precondition(n != nil, "invalid shape \(formatShape(shape)) (shapes are checked where they enter: ShapeCheck)")
+        precondition(n == scalars.count, "shape \(formatShape(shape)) needs \(n ?? -1) elements, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }
@@ -70,7 +70,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     /// The same elements under another shape with the same element count.
     @_specialize(exported: true, where Scalar == Float)
     public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
-        guard newShape.allSatisfy({ $0 >= 0 }), newShape.reduce(1, *) == count else {
+        guard try ShapeCheck.count(newShape, "reshape") == count else {
             throw .shapeMismatch("cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(newShape))")
         }
         return Tensor(shape: newShape, scalars: scalars)

@@ -7,12 +7,18 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     case overflow(String)
     /// An argument out of its domain (a zero stride, an index out of range, a bad axis).
     case invalidArgument(String)
+    /// Data that would exceed the memory budget (`MemoryBudget`), checked before allocating.
+    case overBudget(String)
+    /// The work was stopped: the cell's time limit passed or the user pressed Ctrl-C.
+    case interrupted(String)
 
     public var description: String {
         switch self {
         case .shapeMismatch(let m): return "shape mismatch: \(m)"
         case .overflow(let m): return "integer overflow in \(m)"
         case .invalidArgument(let m): return m
+        case .overBudget(let m): return m
+        case .interrupted(let m): return m
         }
     }
 }

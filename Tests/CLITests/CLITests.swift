@@ -188,3 +188,85 @@ import TestSupport
         for c in ["lessons", "lesson", "run", "check"] { #expect(r.out.contains("  \(c) ")) }
     }
 }
+
+/// Work limits end to end (issue 15): each in its own process, as the limit is process-wide.
+@Suite struct WorkLimitCLITests {
+    func lesson(_ code: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cnnlearn-limits-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("01-t.md")
+        try "# T\n\n```cnn\n\(code)\n```\n".write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func aCellPastItsTimeLimitStopsWithAClearError() throws {
+        let file = try lesson("x = ones([2000, 2000])\ny = x @ x")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let start = Date()
+        let r = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_CELL_TIME_LIMIT": "1"])
+        #expect(r.status != 0)
+        #expect((r.out + r.err).contains("the cell ran past its time limit of 1 s"), "\(r.out)\(r.err)")
+        #expect(Date().timeIntervalSince(start) < 20)
+    }
+
+    @Test func ctrlCStopsARunningCellCleanly() throws {
+        let file = try lesson("x = ones([2000, 2000])\ny = x @ x")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["run", file.path]
+        var env = ProcessInfo.processInfo.environment
+        env["CNNLEARN_CELL_TIME_LIMIT"] = "60"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        Thread.sleep(forTimeInterval: 3)
+        kill(p.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationReason) \(p.terminationStatus)")
+        #expect(text.contains("interrupted (Ctrl-C)"), "\(text)")
+    }
+
+    @Test func theMemoryBudgetIsSetByTheEnvironment() throws {
+        let file = try lesson("zeros([1000, 1000])")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let r = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_MAX_MEMORY": "1M"])
+        #expect(r.status != 0)
+        #expect((r.out + r.err).contains("zeros (1000x1000) would need 7.6 MiB, over the memory budget of 1.0 MiB"), "\(r.out)\(r.err)")
+        let ok = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_MAX_MEMORY": "16M"])
+        #expect(ok.status == 0, "\(ok.out)\(ok.err)")
+    }
+
+    @Test func summaryRefusesAnInputNoExampleCouldHave() throws {
+        let r = try CLITests().cnnlearn(["summary", "tutorial", "--input", "100000000x100000000x3"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("over the memory budget"), "\(r.err)")
+    }
+}
+
+/// Under a tight address-space limit every command exits (issue 15: the BLAS's thread
+/// shutdown once hung there). Each runs under `ulimit -v 200000` with a 60 s watchdog.
+@Suite struct AddressLimitCLITests {
+    @Test(arguments: [["--help"], ["lessons"], ["summary", "tutorial"], ["check", "lessons/01-convolution.md"]])
+    func commandsExitUnderUlimit(args: [String]) throws {
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -v 200000; exec \"$0\" \"$@\"", exe] + args
+        p.currentDirectoryURL = repositoryRoot
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let hung = p.isRunning
+        if hung { p.terminate() }
+        p.waitUntilExit()
+        #expect(!hung, "cnnlearn \(args.joined(separator: " ")) did not exit within 60 s under ulimit -v 200000")
+        #expect(p.terminationReason == .exit, "\(args): \(p.terminationReason)")
+    }
+}

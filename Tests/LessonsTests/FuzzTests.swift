@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Tensor
 @testable import Lessons
 
 /// Feeds random and mutated cells through the parser and interpreter: each one must end in a
@@ -89,5 +90,40 @@ import TestSupport
         }
         #expect(results + errors == Self.iterations)
         #expect(results > 100 && errors > 100, "results \(results), errors \(errors)")
+    }
+
+    /// Every cell of every shipped lesson, mutated (three mutants each, seeded), run under a
+    /// 64 MiB memory budget: each ends in a value or an error, none takes long (issue 15).
+    @Test func mutatedLessonCellsUnderTheBudgetsNeverTrapOrHang() throws {
+        let folder = repositoryRoot.appendingPathComponent("lessons").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(files.count >= 13)
+        var g = SplitMix(state: 15)
+        var runs = 0, slowest = 0.0
+        let dir = NSTemporaryDirectory() + "cnnlearn-fuzz-lessons-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        MemoryBudget.$scoped.withValue(64 << 20) {
+            for f in files {
+                guard let doc = try? LessonDocument(contentsOf: folder + "/" + f) else {
+                    Issue.record("\(f) does not parse")
+                    continue
+                }
+                for cell in doc.cells {
+                    for _ in 0..<3 {
+                        let code = mutate(cell.code, &g)
+                        let it = Interpreter(file: "fuzz.md", baseDirectory: dir)
+                        let start = Date()
+                        do throws(LessonError) { _ = try it.run(cell: code, firstLine: 1) } catch {
+                            #expect(!error.message.isEmpty)
+                        }
+                        slowest = max(slowest, Date().timeIntervalSince(start))
+                        runs += 1
+                    }
+                }
+            }
+        }
+        #expect(runs > 500, "\(runs) mutants")
+        #expect(slowest < 60, "the slowest mutant took \(slowest) s")
     }
 }

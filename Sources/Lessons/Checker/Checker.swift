@@ -90,6 +90,13 @@ public struct Checker {
             failed += r.failed
             skipped += r.skipped
         }
+        if passed + failed + skipped == 0 {
+            // Nothing ran: a file with no ```cnn cells (or one whose cells could not be found)
+            // must not look like a clean pass.
+            return Report(text: text + "error: no lesson cells in \(list.joined(separator: ", "))\n"
+                          + "hint: a cell is a fenced block opened with ```cnn\n",
+                          passed: 0, failed: 0, nothingToCheck: true)
+        }
         text += Report.summary(passed: passed, failed: failed, skipped: skipped)
         return Report(text: text, passed: passed, failed: failed, skipped: skipped)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Rewrites a lesson's output blocks with what its cells printed (`check --update`).
 ///
@@ -14,17 +15,43 @@ public enum LessonUpdater {
         // A cell that failed with an error keeps its block: its partial output is not the answer.
         for r in results.reversed() where !r.cell.options.contains(.noCheck) && (r.error == nil || r.cell.options.contains(.error)) {
             let got = LessonRunner.normalize(r.output)
+            let body = got.isEmpty ? [] : got.components(separatedBy: "\n")
+            // Printed text must stay text: the fence is longer than any backtick run inside
+            // (CommonMark), so a printed ``` line can never close the block and start a cell.
+            let ticks = String(repeating: "`", count: Swift.max(3, longestBacktickRun(body) + 1))
             if let range = r.cell.outputLines {
-                let fence = lines[range.lowerBound - 1]
-                let closing = lines[range.upperBound - 1]
-                let body = got.isEmpty ? [] : got.components(separatedBy: "\n")
+                var fence = lines[range.lowerBound - 1]
+                var closing = lines[range.upperBound - 1]
+                if let f = LessonDocument.fence(fence), f.marker.first == "`", f.marker.count >= ticks.count {
+                    // The block's own fence is long enough: keep it as written.
+                } else {
+                    let info = LessonDocument.fence(fence)?.info ?? "output"
+                    fence = ticks + info
+                    closing = ticks
+                }
+                if let f = LessonDocument.fence(fence), f.marker.first == "~", body.contains(where: { $0.contains("~~~") }) {
+                    fence = ticks + f.info
+                    closing = ticks
+                }
                 lines.replaceSubrange((range.lowerBound - 1)...(range.upperBound - 1), with: [fence] + body + [closing])
             } else if !got.isEmpty {
-                let block = ["", "```output"] + got.components(separatedBy: "\n") + ["```"]
+                let block = ["", ticks + "output"] + body + [ticks]
                 lines.insert(contentsOf: block, at: r.cell.closingLine)
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The longest run of backticks in any of `lines`.
+    static func longestBacktickRun(_ lines: [String]) -> Int {
+        var best = 0
+        for line in lines {
+            var run = 0
+            for ch in line.unicodeScalars {
+                if ch == "`" { run += 1; best = Swift.max(best, run) } else { run = 0 }
+            }
+        }
+        return best
     }
 
     /// Writes the updated text atomically (temporary file, then rename), if it changed.
@@ -35,14 +62,10 @@ public enum LessonUpdater {
         try atomicWrite(text, to: doc.path)
     }
 
-    /// Writes `text` to `path` through a temporary file in the same folder and a rename.
+    /// Writes `text` to `path` through the program's one atomic writer (`AtomicFile`): the
+    /// lesson keeps its permissions, a symlinked lesson is updated at its target, and a
+    /// read-only lesson is refused with the reason.
     public static func atomicWrite(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        try Data(text.utf8).write(to: tmp)
-        if rename(tmp.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: tmp)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try AtomicFile.write(Array(text.utf8), to: path, followingSymlink: true)
     }
 }

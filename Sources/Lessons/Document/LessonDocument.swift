@@ -81,9 +81,16 @@ public struct LessonDocument: Sendable {
             number = nil
             name = fileName.hasSuffix(".md") ? String(fileName.dropLast(3)) : fileName
         }
-        var lines = text.components(separatedBy: "\n")
+        // Split on "\n" scalars: a String sees "\r\n" as one Character, so splitting
+        // Characters would leave a CRLF file as one line (and no cells).
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line -> String in
+                var s = String.UnicodeScalarView(line)
+                if s.last == "\r" { s.removeLast() }
+                return String(s)
+            }
         if lines.last == "" { lines.removeLast() }
-        self.lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        self.lines = lines
         title = name
         parts = []
         try parse()

@@ -85,15 +85,29 @@ enum FigureBuiltin {
         return .nothing
     }
 
+    /// Figures place numbers on a page: NaN, infinities and magnitudes past 1e12 cannot be
+    /// placed or scaled, so the figure is refused with the reason (it never draws garbage,
+    /// traps or loops on tick marks).
+    static func finite(_ values: [Float], _ a: CallArguments, _ loc: SourceLocation) throws(LessonError) {
+        guard let bad = values.first(where: { !$0.isFinite || abs($0) > 1e12 }) else { return }
+        let what = bad.isNaN ? "NaN" : bad.isInfinite ? "an infinite value" : "a value as large as \(bad)"
+        throw LessonError("figure: an argument holds \(what), which a figure cannot draw", at: loc,
+                          hint: "figures need finite values of sensible size; check the computation that made it")
+    }
+
     /// A cell value as a figure argument.
     static func argument(_ v: Value, _ a: CallArguments, _ loc: SourceLocation) throws(LessonError) -> FigureArgument {
         switch v {
         case .int(let i): return .int(i)
-        case .float(let f): return .float(Double(f))
+        case .float(let f):
+            try finite([f], a, loc)
+            return .float(Double(f))
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .intTensor(let t): return .intTensor(t)
-        case .floatTensor(let t): return .floatTensor(t)
+        case .floatTensor(let t):
+            try finite(t.scalars, a, loc)
+            return .floatTensor(t)
         case .boolTensor(let t): return .intTensor(t)
         case .shape(let s): return .list(s.map { .int($0) })
         case .list(let items):
@@ -102,7 +116,10 @@ enum FigureBuiltin {
             return .list(out)
         case .model(let m): return .model(FigureModel(m))
         case .network(let n): return .model(FigureModel(n.model))
-        case .run(let r): return .floatTensor(Curves.tensor(r.history))
+        case .run(let r):
+            let t = Curves.tensor(r.history)
+            try finite(t.scalars, a, loc)
+            return .floatTensor(t)
         case .dataset: throw a.wrongType("a figure argument", "a tensor, number, string or run", v, loc)
         case .nothing: throw a.wrongType("a figure argument", "a value", v, loc)
         }

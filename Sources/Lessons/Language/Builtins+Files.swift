@@ -4,7 +4,8 @@ import Tensor
 
 /// `load` and `save`, relative to the lesson file's folder: numpy .npy files, and images.
 ///
-/// `load("photo.png")` (or .jpg/.jpeg) gives the pixels as exact Ints 0...255, shape (H,W,C)
+/// `load("photo.png")` (or .jpg/.jpeg) gives the pixels as exact Ints 0...255 (0...65535 for a
+/// 16-bit PNG, as stored), shape (H,W,C)
 /// with C = 1 (gray), 3 (RGB) or 4 (RGBA), decoded by libpng or libjpeg-turbo.
 /// `save(x, "map.png")` writes x of shape (H,W) or (H,W,C) through libpng: Ints must be in
 /// 0...255, Floats in [0, 1] (times 255, rounded).
@@ -39,7 +40,7 @@ enum Files {
         }
         if kind == .image {
             do {
-                return Value.wrap(try readImage(path: p).intTensor)
+                return Value.wrap(try readImageSamples(path: p).intTensor)
             } catch {
                 throw LessonError("cannot read the image \(p): \(error.message)", at: loc, hint: error.hint)
             }

@@ -84,11 +84,8 @@ enum Layout {
         let dims: [Int]
         if case .int(let n) = v { dims = [n] } else { dims = try a.ints(v, "the shape", loc) }
         guard dims.allSatisfy({ $0 >= 0 }) else { throw LessonError("\(a.function): a shape cannot have negative sizes, got \(dims)", at: loc) }
-        var count = 1
-        for d in dims {
-            let (m, o) = count.multipliedReportingOverflow(by: d)
-            guard !o, m <= CallArguments.maxElements else { throw LessonError("\(a.function): shape \(formatShape(dims)) is too large", at: loc) }
-            count = m
+        do { _ = try ShapeCheck.budgeted(dims, bytesPerElement: 8, a.function) } catch {
+            throw LessonError("\(error)", at: loc, hint: MemoryBudget.hint)
         }
         return dims
     }

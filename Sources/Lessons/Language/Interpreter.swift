@@ -30,7 +30,16 @@ public final class Interpreter {
     var history = BindingHistory()
     /// Asked before every statement and builtin call; true stops the cell with an error (the
     /// REPL's Ctrl-C). A single builtin call runs to its end before the cell stops.
-    public var interruptRequested: () -> Bool = { false }
+    public var interruptRequested: () -> Bool = { false } {
+        // A caller with its own Ctrl-C handling (the REPL's line editor) keeps it.
+        didSet { catchesCtrlC = false }
+    }
+    /// Whether `run(cell:)` turns Ctrl-C into a clean stop of the cell (`WorkLimit`) while the
+    /// cell runs, instead of ending the program.
+    public var catchesCtrlC = true
+    /// The time limit of each cell in seconds (nil or 0: none); `CNNLEARN_CELL_TIME_LIMIT`
+    /// sets the default, `WorkLimit.defaultSeconds`.
+    public var cellTimeLimit: Double? = WorkLimit.defaultSeconds
     /// Where cells may read and write files (the lesson's folder and `--allow-path` folders).
     public var fileAccess: FileAccess
     /// Told of every piece of output as it is printed (the browser notebook streams it).
@@ -70,12 +79,30 @@ public final class Interpreter {
         output = ""
         printed = []
         let statements = try Parser.parse(source, file: file, firstLine: firstLine)
-        for s in statements { try execute(s) }
+        WorkLimit.begin(seconds: cellTimeLimit)
+        defer { WorkLimit.end() }
+        let body = { () throws(LessonError) in
+            for s in statements { try self.execute(s) }
+        }
+        if catchesCtrlC { try WorkLimit.catchingInterrupts(body) } else { try body() }
         return output
     }
 
+    /// Throws when the cell's time limit has passed or Ctrl-C was pressed: checked before
+    /// every statement and call, and after every call (whose result is then dropped: a kernel
+    /// that stopped early gave an unfinished one).
+    func checkWorkLimit(at loc: SourceLocation) throws(LessonError) {
+        if interruptRequested() { throw LessonError("interrupted", at: loc) }
+        if let reason = WorkLimit.stopReason {
+            throw LessonError(reason, at: loc, hint: reason.hasPrefix("interrupted") ? nil
+                              : "make the inputs smaller, or set CNNLEARN_CELL_TIME_LIMIT=SECONDS (0 for no limit)")
+        }
+    }
+
     /// Appends a line to the cell's output.
-    func emit(_ text: String, value: Bool = false) {
+    /// Control characters are shown escaped (`TerminalSafety`), never sent to the terminal.
+    func emit(_ raw: String, value: Bool = false) {
+        let text = TerminalSafety.escaped(raw)
         let piece = text.hasSuffix("\n") ? text : text + "\n"
         output += piece
         printed.append(PrintedPiece(line: statementLine, text: piece, isValue: value))
@@ -83,7 +110,7 @@ public final class Interpreter {
     }
 
     func execute(_ s: Statement) throws(LessonError) {
-        if interruptRequested() { throw LessonError("interrupted", at: s.location) }
+        try checkWorkLimit(at: s.location)
         statementLine = s.location.line
         switch s {
         case let .assign(name, e, loc):
@@ -122,7 +149,14 @@ public final class Interpreter {
         case let .negate(x, loc):
             return try Operators.negate(try evaluate(x), at: loc)
         case let .binary(op, a, b, loc):
-            return try Operators.binary(op, try evaluate(a), try evaluate(b), at: loc)
+            let (x, y) = (try evaluate(a), try evaluate(b))
+            let r: Value
+            do { r = try Operators.binary(op, x, y, at: loc) } catch {
+                try checkWorkLimit(at: loc)
+                throw error
+            }
+            try checkWorkLimit(at: loc)
+            return r
         case let .call(name, args, loc):
             return try call(name, args, at: loc)
         case let .subscripted(base, subs, loc):
@@ -155,8 +189,15 @@ public final class Interpreter {
         // help names a builtin without calling it (Builtins+Picture.swift).
         if name == "help" { return try help(args, at: loc) }
         let (builtin, call) = try bind(name, args, at: loc)
-        if interruptRequested() { throw LessonError("interrupted", at: loc) }
-        return try builtin.run(call, self)
+        try checkWorkLimit(at: loc)
+        let result: Value
+        do { result = try builtin.run(call, self) } catch {
+            // An engine error raised because the work was stopped: say why, at the call.
+            try checkWorkLimit(at: loc)
+            throw error
+        }
+        try checkWorkLimit(at: loc)
+        return result
     }
 
     /// Evaluates a call's arguments and checks them against the builtin's count and labels.
@@ -205,7 +246,12 @@ public final class Interpreter {
         }
         let (_, call) = try bind(name, args, at: callLoc)
         let window = try WindowCall(call, kind: kind)
-        let result = try window.evaluate()
+        let result: Value
+        do { result = try window.evaluate() } catch {
+            try checkWorkLimit(at: callLoc)
+            throw error
+        }
+        try checkWorkLimit(at: callLoc)
         let trace = try StepBuilder(call: window, result: result, formatter: formatter).build()
         let shown = stepPresenter.present(trace)
         if !shown.isEmpty { emit(shown) }
@@ -233,12 +279,19 @@ public struct PrintedPiece: Sendable, Equatable {
 /// one edit for words of up to four letters, two up to eight, three beyond (an edit is an
 /// insertion, deletion, substitution or swap of neighbours). Short words get one because two
 /// edits turn any short word into another (abs -> macs, log -> load, help -> relu).
+///
+/// Bounded work: a word more than three letters longer or shorter than a candidate cannot be
+/// within three edits of it, so only candidates of near length are compared (a 1 MB unknown
+/// name costs one length comparison per candidate, not a million-cell table each).
 func closest(_ word: String, among candidates: [String]) -> String? {
+    let longest = candidates.reduce(0) { max($0, $1.count) }
+    guard word.count <= longest + 3 else { return nil }
     let w = Array(word)
     var best: (String, Int)?
     for c in candidates.sorted() {
         let shorter = min(w.count, c.count)
         let allowed = shorter <= 4 ? 1 : shorter <= 8 ? 2 : 3
+        if abs(w.count - c.count) > allowed { continue }
         let d = editDistance(w, Array(c))
         if d <= allowed, d < (best?.1 ?? Int.max) { best = (c, d) }
     }

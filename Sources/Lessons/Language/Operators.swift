@@ -8,6 +8,7 @@ func engine<T>(at loc: SourceLocation, _ body: () throws(TensorError) -> T) thro
     } catch {
         var hint: String?
         if case .overflow = error { hint = "Int arithmetic is exact and never wraps; use Floats (write 1.0) for large values" }
+        if case .overBudget = error { hint = MemoryBudget.hint }
         throw LessonError(error.description, at: loc, hint: hint)
     }
 }
