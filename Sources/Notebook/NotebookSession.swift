@@ -105,6 +105,12 @@ public final class NotebookSession {
             interpreter.figures = nil
         }
         var result = runner.run(cell)
+        // Stop pressed on the page: say so, whichever check (a statement, a training batch, a
+        // kernel's work limit) noticed it first.
+        if let e = result.error, stop() {
+            let what = e.message.contains("training stopped after") ? e.message : "the cell was interrupted"
+            result.error = LessonError("stopped from the page: \(what)", at: e.location)
+        }
         if let e = result.error, e.message.hasPrefix("interrupted"), Date() > deadline {
             result.error = LessonError("stopped: the cell ran longer than the time limit (\(Int(timeLimit)) s)", at: e.location,
                                        hint: "cnnlearn serve --cell-time-limit SECONDS sets the limit")
