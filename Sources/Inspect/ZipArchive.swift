@@ -1,6 +1,6 @@
-import CZlib
 import Foundation
 import NN
+import Tensor
 
 /// Reads one entry of a zip archive (Keras 3's `.keras` file is a zip holding config.json,
 /// metadata.json and model.weights.h5), stored or deflated, its CRC-32 checked.
@@ -78,27 +78,12 @@ enum ZipArchive {
         return data
     }
 
-    /// Raw deflate (no zlib header) into exactly `size` bytes.
+    /// Raw deflate (no zlib header) into exactly `size` bytes, through Tensor's inflater.
     static func inflate(_ input: [UInt8], size: Int, what: String) throws(InspectError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: size)
-        var s = z_stream()
-        guard inflateInit2_(&s, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw InspectError("\(what): zlib could not start inflating")
+        do {
+            return try NPZ.inflate(input, size: size, path: what, name: what)
+        } catch {
+            throw InspectError("\(what): corrupt deflate data (\(error))")
         }
-        defer { inflateEnd(&s) }
-        var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inp in
-            out.withUnsafeMutableBufferPointer { o in
-                s.next_in = inp.baseAddress
-                s.avail_in = UInt32(inp.count)
-                s.next_out = o.baseAddress
-                s.avail_out = UInt32(o.count)
-                return CZlib.inflate(&s, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END, Int(s.total_out) == size else {
-            throw InspectError("\(what): corrupt deflate data (zlib status \(status))")
-        }
-        return out
     }
 }

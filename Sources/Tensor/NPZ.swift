@@ -89,7 +89,9 @@ public enum NPZ {
         return out
     }
 
-    static func inflate(_ packed: [UInt8], size: Int, path: String, name: String) throws -> [UInt8] {
+    /// Raw deflate (a zip member, no zlib header) into exactly `size` bytes: the one inflater of
+    /// the program (.npz members here, `.keras` archives in module Inspect).
+    public static func inflate(_ packed: [UInt8], size: Int, path: String, name: String) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: size)
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
