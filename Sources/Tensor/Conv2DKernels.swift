@@ -24,16 +24,23 @@ enum Conv2DKernels {
         n * g.outputHeight * g.outputWidth * f * g.kernelHeight * g.kernelWidth * c
     }
 
-    /// Which implementation runs: by the amount of work, or one of them (tests hold each to
-    /// the other and to a Double reference).
-    enum Path { case automatic, oneDNN, reference }
+    /// Which implementation runs: by the amount of work and the shape, or one of them (tests
+    /// hold each to the others and to a Double reference). `oneDNN` is its direct kernels;
+    /// `winograd` its Winograd kernels where it has them for the shape and CPU (else direct).
+    enum Path { case automatic, oneDNN, winograd, reference }
 
     static func usesOneDNN(_ n: Int, _ g: WindowGeometry, channels c: Int, filters f: Int, _ path: Path = .automatic) -> Bool {
         switch path {
         case .automatic: return !Engine.portable && multiplyAdds(n, g, channels: c, filters: f) >= smallWork
-        case .oneDNN: return true
+        case .oneDNN, .winograd: return true
         case .reference: return false
         }
+    }
+
+    /// Whether a oneDNN convolution tries Winograd first: always on that path, by the shape
+    /// (`suitsWinograd`) on the automatic one.
+    static func triesWinograd(_ conv: OneDNN.Convolution, _ path: Path) -> Bool {
+        path == .winograd || (path == .automatic && conv.suitsWinograd)
     }
 
     /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F); with `relu`,
@@ -47,9 +54,14 @@ enum Conv2DKernels {
         }
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * g.outputWidth * f)
         let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
+        let winograd = triesWinograd(conv, path)
         withPointers(x.scalars, k.scalars, bias?.scalars ?? []) { px, pk, pb in
             out.withUnsafeMutableBufferPointer { po in
-                OneDNN.convolutionForward(conv, x: px, kernel: pk, bias: bias == nil ? nil : pb, relu: relu, y: po.baseAddress!)
+                let b = bias == nil ? nil : pb
+                if winograd, OneDNN.winogradConvolutionForward(conv, x: px, kernel: pk, bias: b, relu: relu, y: po.baseAddress!) {
+                    return
+                }
+                OneDNN.convolutionForward(conv, x: px, kernel: pk, bias: b, relu: relu, y: po.baseAddress!)
             }
         }
         return Tensor(shape: [n, g.outputHeight, g.outputWidth, f], scalars: out)
@@ -93,6 +105,41 @@ enum Conv2DKernels {
         }
         return (Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk),
                 bias ? Tensor(shape: [f], scalars: db) : nil)
+    }
+
+    /// The gradients a training step asks of a convolution, together: dx when `input`, dK
+    /// when `kernel`, db when `bias`. Winograd (where it applies) reorders dy once for all of
+    /// them; otherwise this is `inputGradient` and `kernelGradient`.
+    static func backward(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry,
+                         input: Bool, kernel: Bool, bias: Bool, path: Path = .automatic)
+        -> (input: Tensor<Float>?, kernel: Tensor<Float>?, bias: Tensor<Float>?) {
+        let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        if usesOneDNN(n, g, channels: c, filters: f, path), (input || kernel || bias) {
+            let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
+            if triesWinograd(conv, path) {
+                var dx = input ? LargeArray.uninitializedFloats(n * g.inputHeight * g.inputWidth * c) : []
+                var dk = kernel ? LargeArray.uninitializedFloats(g.kernelHeight * g.kernelWidth * c * f) : []
+                var db = bias ? [Float](repeating: 0, count: f) : []
+                let done = withPointers(x.scalars, dy.scalars, k.scalars) { px, pdy, pk in
+                    dx.withUnsafeMutableBufferPointer { pdx in
+                        dk.withUnsafeMutableBufferPointer { pdk in
+                            db.withUnsafeMutableBufferPointer { pdb in
+                                OneDNN.winogradConvolutionBackward(conv, x: px, dy: pdy, kernel: pk!, dx: input ? pdx.baseAddress : nil,
+                                                                   dk: kernel ? pdk.baseAddress : nil, db: bias ? pdb.baseAddress : nil)
+                            }
+                        }
+                    }
+                }
+                if done {
+                    return (input ? Tensor(shape: [n, g.inputHeight, g.inputWidth, c], scalars: dx) : nil,
+                            kernel ? Tensor(shape: [g.kernelHeight, g.kernelWidth, c, f], scalars: dk) : nil,
+                            bias ? Tensor(shape: [f], scalars: db) : nil)
+                }
+            }
+        }
+        let direct: Path = path == .winograd ? .oneDNN : path
+        let (dk, db) = kernel || bias ? kernelGradient(x, dy, g, bias: bias, path: direct) : (nil, nil)
+        return (input ? inputGradient(dy, k, g, path: direct) : nil, kernel ? dk : nil, db)
     }
 
     /// The gradient in the bias by the plain loop: dy (N,OH,OW,F) -> (F), each channel summed

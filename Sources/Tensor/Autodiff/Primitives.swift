@@ -77,9 +77,9 @@ enum Primitive {
             // A fused ReLU masks g first.
             let g = reluOutput.map { Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, $0.scalars)) } ?? g
             let wantBias = hasBias && want(2)
-            let (dk, db) = want(1) || wantBias ? Conv2DKernels.kernelGradient(x, g, geometry, bias: wantBias) : (none, nil)
-            var out = [want(0) ? Conv2DKernels.inputGradient(g, k, geometry) : none, want(1) ? dk : none]
-            if hasBias { out.append(db ?? none) }
+            let d = Conv2DKernels.backward(x, g, k, geometry, input: want(0), kernel: want(1), bias: wantBias)
+            var out = [d.input ?? none, d.kernel ?? none]
+            if hasBias { out.append(d.bias ?? none) }
             return out
         case let .conv2dTranspose(y, k, geometry):
             return [want(0) ? Conv2DKernels.forward(g, k, bias: nil, geometry) : none,

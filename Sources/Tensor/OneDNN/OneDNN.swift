@@ -33,6 +33,9 @@ public enum OneDNN {
         let lock = NSLock()
         var primitives: [Key: Primitive] = [:]
         var reorders: [ReorderKey: Primitive] = [:]
+        /// Keys whose primitive oneDNN declined (a Winograd convolution on a CPU without
+        /// AVX-512, or under ONEDNN_MAX_CPU_ISA=AVX2): asked once, not on every step.
+        var declined: Set<Key> = []
 
         init() {
             var e: dnnl_engine_t?
@@ -119,6 +122,20 @@ public enum OneDNN {
         return p
     }
 
+    /// The cached primitive for `key` if oneDNN has an implementation for what `make`
+    /// describes (nil when `make` returns nil, remembered). Called with the context locked.
+    static func optionalPrimitive(_ c: Context, _ key: Key, _ make: () -> dnnl_primitive_desc_t?) -> Primitive? {
+        if let p = c.primitives[key] { return p }
+        if c.declined.contains(key) { return nil }
+        guard let pd = make() else {
+            c.declined.insert(key)
+            return nil
+        }
+        let p = Primitive(pd)
+        c.primitives[key] = p
+        return p
+    }
+
     /// Runs `primitive` on `args` (argument id, memory descriptor, data pointer) and waits.
     static func execute(_ c: Context, _ p: Primitive, _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer?)]) {
         var memories: [dnnl_memory_t] = []
@@ -195,6 +212,24 @@ public enum OneDNN {
             check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, c.engine, hint), "describing a primitive")
         }
         return pd!
+    }
+
+    /// Like `describe`, but nil where oneDNN has no implementation (`dnnl_unimplemented`) or
+    /// declines the operation descriptor's parameters.
+    static func describeIfSupported<D>(_ c: Context, _ desc: inout D, attr: dnnl_primitive_attr_t? = nil,
+                                       hint: dnnl_primitive_desc_t? = nil) -> dnnl_primitive_desc_t? {
+        var pd: dnnl_primitive_desc_t?
+        let status = withUnsafePointer(to: &desc) { p in
+            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, c.engine, hint)
+        }
+        return status == dnnl_success ? pd : nil
+    }
+
+    /// Runs `body` with a 64-byte aligned scratch buffer of the size `md` describes.
+    static func withScratch<R>(_ md: dnnl_memory_desc_t, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(size(md), 1), alignment: 64)
+        defer { scratch.deallocate() }
+        return body(scratch)
     }
 
     /// The names of the implementations oneDNN chose so far, by kind (for `bench`).
