@@ -46,7 +46,7 @@ let package = Package(
         // PNG reading through libpng's full API (stored values, no gamma transform); the
         // setjmp that libpng's errors need lives in C.
         .target(name: "CPNGRead", linkerSettings: [.linkedLibrary("png16")]),
-        .target(name: "Tensor", dependencies: ["CDNNL", "CZlib"], swiftSettings: optimizedInDebug),
+        .target(name: "Tensor", dependencies: ["CDNNL", "CZlib", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "NN", dependencies: ["Tensor", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Imaging", dependencies: ["Tensor", "CLibPNG", "CPNGRead", "CLibJPEG", "CZlib"]),
         .target(name: "Figures", dependencies: ["Tensor", "NN", "Imaging", "CRSVG"]),

@@ -93,6 +93,10 @@ enum Conv2DKernels {
             let dk = PlainConv.kernelGradient(x, dy, g)
             return (dk, bias ? biasGradientReference(dy) : nil)
         }
+        if path == .automatic, ThinKernelGradient.applies(channels: c, filters: f, g),
+           let thin = ThinKernelGradient.compute(x, dy, g) {
+            return (thin.kernel, bias ? thin.bias : nil)
+        }
         var dk = LargeArray.uninitializedFloats(g.kernelHeight * g.kernelWidth * c * f)
         var db = bias ? [Float](repeating: 0, count: f) : []
         let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)

@@ -56,7 +56,7 @@ import Testing
         }
     }
 
-    /// The automatic path picks Winograd for the tutorial's conv_2 and conv_3 shapes, not for
+    /// The automatic path picks Winograd for the tutorial's conv_2 to conv_4 at 150x150x3, not for
     /// thin inputs, small outputs or other kernels.
     @Test func whichShapesSuitWinograd() throws {
         func suits(_ h: Int, _ c: Int, _ f: Int, kernel: Int = 3, stride: Int = 1) throws -> Bool {
@@ -64,9 +64,9 @@ import Testing
                                        stride: (stride, stride), padding: .same)
             return OneDNN.Convolution(n: 32, c: c, f: f, g: g).suitsWinograd
         }
-        #expect(try suits(75, 32, 64) && suits(37, 64, 128))
+        #expect(try suits(75, 32, 64) && suits(37, 64, 128) && suits(18, 128, 128))
         #expect(try !suits(150, 3, 32))           // conv_1: three channels
-        #expect(try !suits(18, 128, 128))         // conv_4: 18x18 outputs
+        #expect(try !suits(14, 32, 64))           // 14x14 outputs (conv_2 at 28x28x1)
         #expect(try !suits(75, 32, 64, kernel: 5))
         #expect(try !suits(75, 32, 64, stride: 2))
         #expect(try !suits(75, 24, 64))           // not whole 16-lane blocks

@@ -1,6 +1,7 @@
 // Kernels in C, for the few loops Swift cannot write well on a baseline x86-64 build: Adam's
-// vector square roots, and the FMA loop that measures the machine's peak for `cnnlearn bench`.
-// Both choose their instructions at run time (per-function target attributes and
+// vector square roots, the FMA loop that measures the machine's peak for `cnnlearn bench`,
+// and the kernel gradient of a thin-input convolution (where oneDNN idles most lanes).
+// All choose their instructions at run time (per-function target attributes and
 // __builtin_cpu_supports), so the rest of the build stays baseline x86-64.
 #ifndef CNN_KERNELS_H
 #define CNN_KERNELS_H
@@ -21,5 +22,18 @@ int cnn_fma_width(void);
 /// the widest vector unit (`cnn_fma_width`) and returns the FLOPs done (2 per lane per FMA);
 /// the sum of the chains goes to `sink` so the work cannot be dropped. 0 when there is no FMA.
 double cnn_fma_loop(long iterations, float *sink);
+
+/// The vector width the thin-input kernel gradient runs at: 512 (AVX-512F) or 256 (AVX2 +
+/// FMA), at most `wanted`; 0 when the CPU has neither.
+int cnn_thin_kernel_gradient_width(int wanted);
+
+/// The kernel and bias gradients of one image's stride-1, undilated convolution:
+/// x (h, w, c), dy (oh, ow, f) -> dk (kh, kw, c, f), db (f), both overwritten. Made for thin
+/// inputs (few channels: every window value is broadcast against the filters' gradients);
+/// `f` must be a multiple of 32 at width 512 and of 16 at width 256. Returns 1 when done,
+/// 0 when the width or `f` does not fit (nothing written), -1 when memory ran out.
+int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, int h, int w, int c,
+                             int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
+                             float *dk, float *db);
 
 #endif
