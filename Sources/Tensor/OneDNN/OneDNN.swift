@@ -31,6 +31,21 @@ public enum OneDNN {
         let engine: dnnl_engine_t
         let stream: dnnl_stream_t
         let lock = NSLock()
+        /// The OpenMP threads the call in progress runs on (set by `withContext`).
+        var threads = 1
+        /// The scratch memory every primitive runs with (grown to the largest asked): see
+        /// `scratchpadAttributes`.
+        var scratchpad: UnsafeMutableRawPointer?
+        var scratchpadBytes = 0
+
+        func scratchpad(bytes: Int) -> UnsafeMutableRawPointer {
+            if bytes > scratchpadBytes || scratchpad == nil {
+                scratchpad?.deallocate()
+                scratchpad = .allocate(byteCount: Swift.max(bytes, 64), alignment: 64)
+                scratchpadBytes = Swift.max(bytes, 64)
+            }
+            return scratchpad!
+        }
         var primitives: [Key: Primitive] = [:]
         var reorders: [ReorderKey: Primitive] = [:]
         /// Keys whose primitive oneDNN declined (a Winograd convolution on a CPU without
@@ -62,7 +77,8 @@ public enum OneDNN {
         let c = context
         c.lock.lock()
         defer { c.lock.unlock() }
-        Threads.applyToOpenMP(work >= parallelWork ? Threads.count : 1)
+        c.threads = work >= parallelWork ? Threads.count : 1
+        Threads.applyToOpenMP(c.threads)
         return body(c)
     }
 
@@ -86,6 +102,7 @@ public enum OneDNN {
 
     struct ReorderKey: Hashable {
         let from: [UInt8], to: [UInt8]
+        let threads: Int
     }
 
     /// A primitive with its descriptor, and the memory descriptors of its arguments as the
@@ -115,7 +132,14 @@ public enum OneDNN {
 
     /// The cached primitive for `key`, made by `make` (which returns a primitive descriptor)
     /// the first time. Called with the context locked.
+    ///
+    /// The key includes the thread count of the call: oneDNN sizes some primitives' work split
+    /// and scratch memory for the OpenMP threads in force when it creates them, and running
+    /// one on more threads than that is undefined. Under ONEDNN_MAX_CPU_ISA=AVX2 a kernel
+    /// gradient primitive made while one test ran on 1 thread and run by another on 3 crashed
+    /// in libdnnl (null dereference) before the count was part of the key.
     static func primitive(_ c: Context, _ key: Key, _ make: () -> dnnl_primitive_desc_t) -> Primitive {
+        let key = Key(kind: key.kind, numbers: key.numbers + [c.threads])
         if let p = c.primitives[key] { return p }
         let p = Primitive(make())
         c.primitives[key] = p
@@ -125,6 +149,7 @@ public enum OneDNN {
     /// The cached primitive for `key` if oneDNN has an implementation for what `make`
     /// describes (nil when `make` returns nil, remembered). Called with the context locked.
     static func optionalPrimitive(_ c: Context, _ key: Key, _ make: () -> dnnl_primitive_desc_t?) -> Primitive? {
+        let key = Key(kind: key.kind, numbers: key.numbers + [c.threads])
         if let p = c.primitives[key] { return p }
         if c.declined.contains(key) { return nil }
         guard let pd = make() else {
@@ -149,6 +174,14 @@ public enum OneDNN {
             memories.append(m!)
             exec.append(dnnl_exec_arg_t(arg: arg, memory: m))
         }
+        let scratch = size(p.md(dnnl_query_scratchpad_md))
+        if scratch > 0 {
+            var md = p.md(dnnl_query_scratchpad_md)
+            var m: dnnl_memory_t?
+            OneDNN.check(dnnl_memory_create(&m, &md, c.engine, c.scratchpad(bytes: scratch)), "making the scratchpad")
+            memories.append(m!)
+            exec.append(dnnl_exec_arg_t(arg: CNN_DNNL_ARG_SCRATCHPAD, memory: m))
+        }
         OneDNN.check(dnnl_primitive_execute(p.primitive, c.stream, Int32(exec.count), exec), "executing a primitive")
         OneDNN.check(dnnl_stream_wait(c.stream), "waiting for the stream")
     }
@@ -172,14 +205,16 @@ public enum OneDNN {
     /// another layout (a reorder without scales changes no bits).
     static func reorder(_ c: Context, _ fromMD: dnnl_memory_desc_t, _ from: UnsafeMutableRawPointer,
                         _ toMD: dnnl_memory_desc_t, _ to: UnsafeMutableRawPointer) {
-        let key = ReorderKey(from: bytes(fromMD), to: bytes(toMD))
+        let key = ReorderKey(from: bytes(fromMD), to: bytes(toMD), threads: c.threads)
         let p: Primitive
         if let cached = c.reorders[key] {
             p = cached
         } else {
             var (a, b) = (fromMD, toMD)
             var pd: dnnl_primitive_desc_t?
-            check(dnnl_reorder_primitive_desc_create(&pd, &a, c.engine, &b, c.engine, nil), "describing a reorder")
+            let attr = scratchpadAttributes(nil)
+            defer { dnnl_primitive_attr_destroy(attr) }
+            check(dnnl_reorder_primitive_desc_create(&pd, &a, c.engine, &b, c.engine, attr), "describing a reorder")
             p = Primitive(pd!)
             c.reorders[key] = p
         }
@@ -207,11 +242,25 @@ public enum OneDNN {
     /// descriptor), optionally with attributes and the forward primitive a backward one needs.
     static func describe<D>(_ c: Context, _ desc: inout D, attr: dnnl_primitive_attr_t? = nil,
                             hint: dnnl_primitive_desc_t? = nil) -> dnnl_primitive_desc_t {
-        var pd: dnnl_primitive_desc_t?
-        withUnsafePointer(to: &desc) { p in
-            check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, c.engine, hint), "describing a primitive")
+        guard let pd = describeIfSupported(c, &desc, attr: attr, hint: hint) else {
+            preconditionFailure("oneDNN: describing a primitive failed")
         }
-        return pd!
+        return pd
+    }
+
+    /// Attributes that make a primitive take its scratch memory from the caller (`execute`
+    /// passes the context's buffer) instead of oneDNN's "library" scratchpad: that one is a
+    /// thread-local buffer sized on the thread that created the primitive, so a primitive
+    /// created on one thread and run on another (the test suite's parallel tests, the notebook
+    /// server's cells) read the other thread's buffer, which may not exist: under
+    /// ONEDNN_MAX_CPU_ISA=AVX2 the training tests crashed in libdnnl (null dereference in a
+    /// kernel gradient) at 1 thread and at 2. `base` (or new attributes) with the mode set;
+    /// the caller destroys what it made.
+    static func scratchpadAttributes(_ base: dnnl_primitive_attr_t?) -> dnnl_primitive_attr_t {
+        var attr = base
+        if attr == nil { check(dnnl_primitive_attr_create(&attr), "making attributes") }
+        check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
+        return attr!
     }
 
     /// Like `describe`, but nil where oneDNN has no implementation (`dnnl_unimplemented`) or
@@ -219,8 +268,11 @@ public enum OneDNN {
     static func describeIfSupported<D>(_ c: Context, _ desc: inout D, attr: dnnl_primitive_attr_t? = nil,
                                        hint: dnnl_primitive_desc_t? = nil) -> dnnl_primitive_desc_t? {
         var pd: dnnl_primitive_desc_t?
+        let own = attr == nil
+        let attributes = scratchpadAttributes(attr)
+        defer { if own { dnnl_primitive_attr_destroy(attributes) } }
         let status = withUnsafePointer(to: &desc) { p in
-            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, c.engine, hint)
+            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attributes, c.engine, hint)
         }
         return status == dnnl_success ? pd : nil
     }
@@ -240,8 +292,10 @@ public enum OneDNN {
     }
 
     /// The widest instruction set oneDNN dispatches to on this CPU (within ONEDNN_MAX_CPU_ISA).
+    /// (Asked under the context's lock, like every other oneDNN call.)
     public static var effectiveISA: String {
-        switch dnnl_get_effective_cpu_isa() {
+        let isa = withContext(work: 0) { _ in dnnl_get_effective_cpu_isa() }
+        switch isa {
         case dnnl_cpu_isa_sse41: return "SSE4.1"
         case dnnl_cpu_isa_avx: return "AVX"
         case dnnl_cpu_isa_avx2: return "AVX2"
