@@ -31,8 +31,6 @@ public enum OneDNN {
         let engine: dnnl_engine_t
         let stream: dnnl_stream_t
         let lock = NSLock()
-        /// The OpenMP threads the call in progress runs on (set by `withContext`).
-        var threads = 1
         /// The scratch memory every primitive runs with (grown to the largest asked): see
         /// `scratchpadAttributes`.
         var scratchpad: UnsafeMutableRawPointer?
@@ -77,8 +75,7 @@ public enum OneDNN {
         let c = context
         c.lock.lock()
         defer { c.lock.unlock() }
-        c.threads = work >= parallelWork ? Threads.count : 1
-        Threads.applyToOpenMP(c.threads)
+        Threads.applyToOpenMP(work >= parallelWork ? Threads.count : 1)
         return body(c)
     }
 
@@ -102,7 +99,6 @@ public enum OneDNN {
 
     struct ReorderKey: Hashable {
         let from: [UInt8], to: [UInt8]
-        let threads: Int
     }
 
     /// A primitive with its descriptor, and the memory descriptors of its arguments as the
@@ -132,14 +128,7 @@ public enum OneDNN {
 
     /// The cached primitive for `key`, made by `make` (which returns a primitive descriptor)
     /// the first time. Called with the context locked.
-    ///
-    /// The key includes the thread count of the call: oneDNN sizes some primitives' work split
-    /// and scratch memory for the OpenMP threads in force when it creates them, and running
-    /// one on more threads than that is undefined. Under ONEDNN_MAX_CPU_ISA=AVX2 a kernel
-    /// gradient primitive made while one test ran on 1 thread and run by another on 3 crashed
-    /// in libdnnl (null dereference) before the count was part of the key.
     static func primitive(_ c: Context, _ key: Key, _ make: () -> dnnl_primitive_desc_t) -> Primitive {
-        let key = Key(kind: key.kind, numbers: key.numbers + [c.threads])
         if let p = c.primitives[key] { return p }
         let p = Primitive(make())
         c.primitives[key] = p
@@ -149,7 +138,6 @@ public enum OneDNN {
     /// The cached primitive for `key` if oneDNN has an implementation for what `make`
     /// describes (nil when `make` returns nil, remembered). Called with the context locked.
     static func optionalPrimitive(_ c: Context, _ key: Key, _ make: () -> dnnl_primitive_desc_t?) -> Primitive? {
-        let key = Key(kind: key.kind, numbers: key.numbers + [c.threads])
         if let p = c.primitives[key] { return p }
         if c.declined.contains(key) { return nil }
         guard let pd = make() else {
@@ -205,7 +193,7 @@ public enum OneDNN {
     /// another layout (a reorder without scales changes no bits).
     static func reorder(_ c: Context, _ fromMD: dnnl_memory_desc_t, _ from: UnsafeMutableRawPointer,
                         _ toMD: dnnl_memory_desc_t, _ to: UnsafeMutableRawPointer) {
-        let key = ReorderKey(from: bytes(fromMD), to: bytes(toMD), threads: c.threads)
+        let key = ReorderKey(from: bytes(fromMD), to: bytes(toMD))
         let p: Primitive
         if let cached = c.reorders[key] {
             p = cached
