@@ -27,7 +27,7 @@
 
 __attribute__((target("avx512f")))
 static void row_avx512(const float *pad, const int *offsets, int rows, int ow, int c, int f,
-                       const float *dy, float *dk, float *db) {
+                       const float *dy, const float *y, float *dk, float *db) {
     for (int fc = 0; fc < f; fc += 32) {
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             __m512 a0[BLOCK], a1[BLOCK];
@@ -37,6 +37,12 @@ static void row_avx512(const float *pad, const int *offsets, int rows, int ow, i
             for (int x = 0; x < ow; x++) {
                 const float *g = dy + (size_t)x * f + fc;
                 __m512 d0 = _mm512_loadu_ps(g), d1 = _mm512_loadu_ps(g + 16);
+                if (y) {
+                    // The fused ReLU's gradient: dy where y > 0 (or NaN), else 0.
+                    const float *o = y + (size_t)x * f + fc;
+                    d0 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(o), _mm512_setzero_ps(), _CMP_NLE_UQ), d0);
+                    d1 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(o + 16), _mm512_setzero_ps(), _CMP_NLE_UQ), d1);
+                }
                 const float *p = pad + (size_t)x * c;
                 for (int j = 0; j < BLOCK; j++) {
                     __m512 v = _mm512_set1_ps(p[off[j]]);
@@ -63,7 +69,7 @@ static void row_avx512(const float *pad, const int *offsets, int rows, int ow, i
 
 __attribute__((target("avx2,fma")))
 static void row_avx2(const float *pad, const int *offsets, int rows, int ow, int c, int f,
-                     const float *dy, float *dk, float *db) {
+                     const float *dy, const float *y, float *dk, float *db) {
     for (int fc = 0; fc < f; fc += 16) {
         for (int r0 = 0; r0 < rows; r0 += BLOCK2) {
             __m256 a0[BLOCK2], a1[BLOCK2];
@@ -73,6 +79,11 @@ static void row_avx2(const float *pad, const int *offsets, int rows, int ow, int
             for (int x = 0; x < ow; x++) {
                 const float *g = dy + (size_t)x * f + fc;
                 __m256 d0 = _mm256_loadu_ps(g), d1 = _mm256_loadu_ps(g + 8);
+                if (y) {
+                    const float *o = y + (size_t)x * f + fc;
+                    d0 = _mm256_and_ps(d0, _mm256_cmp_ps(_mm256_loadu_ps(o), _mm256_setzero_ps(), _CMP_NLE_UQ));
+                    d1 = _mm256_and_ps(d1, _mm256_cmp_ps(_mm256_loadu_ps(o + 8), _mm256_setzero_ps(), _CMP_NLE_UQ));
+                }
                 const float *p = pad + (size_t)x * c;
                 for (int j = 0; j < BLOCK2; j++) {
                     __m256 v = _mm256_broadcast_ss(p + off[j]);
@@ -105,8 +116,8 @@ int cnn_thin_kernel_gradient_width(int wanted) {
     return 0;
 }
 
-int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, int h, int w, int c,
-                             int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
+int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const float *relu_y, int h, int w,
+                             int c, int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
                              float *dk, float *db) {
 #if defined(__x86_64__)
     if ((width != 512 && width != 256) || f % (width == 512 ? 32 : 16) != 0) return 0;
@@ -144,14 +155,15 @@ int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, int h, 
                        sizeof(float) * (size_t)(last - first) * c);
         }
         const float *g = dy + (size_t)oy * ow * f;
-        if (width == 512) row_avx512(pad, offsets, rows, ow, c, f, g, dk, db);
-        else row_avx2(pad, offsets, rows, ow, c, f, g, dk, db);
+        const float *y = relu_y ? relu_y + (size_t)oy * ow * f : NULL;
+        if (width == 512) row_avx512(pad, offsets, rows, ow, c, f, g, y, dk, db);
+        else row_avx2(pad, offsets, rows, ow, c, f, g, y, dk, db);
     }
     free(pad);
     free(offsets);
     return 1;
 #else
-    (void)width; (void)x; (void)dy; (void)h; (void)w; (void)c; (void)kh; (void)kw; (void)f;
+    (void)width; (void)x; (void)dy; (void)relu_y; (void)h; (void)w; (void)c; (void)kh; (void)kw; (void)f;
     (void)pad_top; (void)pad_left; (void)oh; (void)ow; (void)dk; (void)db;
     return 0;
 #endif

@@ -114,10 +114,24 @@ enum Conv2DKernels {
     /// The gradients a training step asks of a convolution, together: dx when `input`, dK
     /// when `kernel`, db when `bias`. Winograd (where it applies) reorders dy once for all of
     /// them; otherwise this is `inputGradient` and `kernelGradient`.
+    ///
+    /// With `reluOutput` (the output of a fused ReLU) `dy` is the gradient of the ReLU's output
+    /// and is masked by it first: inside the thin-input kernel gradient when that is the only
+    /// work (the first layer: no input gradient), saving a pass over the layer's largest
+    /// tensor; else by `LargeArray.reluGradient`. The same bits either way.
     static func backward(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry,
-                         input: Bool, kernel: Bool, bias: Bool, path: Path = .automatic)
+                         input: Bool, kernel: Bool, bias: Bool, reluOutput: Tensor<Float>? = nil, path: Path = .automatic)
         -> (input: Tensor<Float>?, kernel: Tensor<Float>?, bias: Tensor<Float>?) {
         let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        if let y = reluOutput {
+            if !input, path == .automatic, usesOneDNN(n, g, channels: c, filters: f, path),
+               ThinKernelGradient.applies(channels: c, filters: f, g),
+               let thin = ThinKernelGradient.compute(x, dy, g, reluOutput: y) {
+                return (nil, kernel ? thin.kernel : nil, bias ? thin.bias : nil)
+            }
+            let masked = Tensor(shape: dy.shape, scalars: LargeArray.reluGradient(dy.scalars, y.scalars))
+            return backward(x, masked, k, g, input: input, kernel: kernel, bias: bias, path: path)
+        }
         if usesOneDNN(n, g, channels: c, filters: f, path), (input || kernel || bias) {
             let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
             if triesWinograd(conv, path) {

@@ -21,30 +21,39 @@ enum ThinKernelGradient {
             && g.strideY == 1 && g.strideX == 1 && g.dilationY == 1 && g.dilationX == 1
     }
 
-    /// x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F) and db (F); nil when the kernel
-    /// declines (a width or filter count it was not made for, or no memory for its buffers).
-    static func compute(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry) -> (kernel: Tensor<Float>, bias: Tensor<Float>)? {
+    /// x (N,H,W,C), dy (N,OH,OW,F) -> dK (KH,KW,C,F) and db (F); with `reluOutput` (the
+    /// fused ReLU's output y, shaped as dy) the ReLU's gradient is applied to dy as it is read,
+    /// with the bits of `LargeArray.reluGradient` first. Nil when the kernel declines (a width
+    /// or filter count it was not made for, or no memory for its buffers).
+    static func compute(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ g: WindowGeometry,
+                        reluOutput: Tensor<Float>? = nil) -> (kernel: Tensor<Float>, bias: Tensor<Float>)? {
         let (n, h, w, c, f) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], dy.shape[3])
         let rows = g.kernelHeight * g.kernelWidth * c
         let stride = rows * f + f
         var partials = [Float](repeating: 0, count: n * stride)
         var status = [Int32](repeating: 1, count: n)
         let (ih, oh, ow) = (g.inputHeight, g.outputHeight, g.outputWidth)
+        let relu = reluOutput?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { px in
             dy.scalars.withUnsafeBufferPointer { pdy in
+              relu.withUnsafeBufferPointer { py in
                 partials.withUnsafeMutableBufferPointer { pp in
                     status.withUnsafeMutableBufferPointer { ps in
-                        let box = UncheckedSendableBox(value: (px.baseAddress!, pdy.baseAddress!, pp.baseAddress!, ps.baseAddress!))
+                        // (An empty array's buffer may still have an address: say nil.)
+                        let ry = reluOutput == nil ? nil : py.baseAddress
+                        let box = UncheckedSendableBox(value: (px.baseAddress!, pdy.baseAddress!, ry, pp.baseAddress!, ps.baseAddress!))
                         Parallel.forEach(n) { i in
-                            let (px, pdy, pp, ps) = box.value
+                            let (px, pdy, py, pp, ps) = box.value
                             let out = pp + i * stride
                             ps[i] = cnn_thin_kernel_gradient(
-                                Int32(width), px + i * h * w * c, pdy + i * oh * ow * f, Int32(ih), Int32(w), Int32(c),
+                                Int32(width), px + i * h * w * c, pdy + i * oh * ow * f, py.map { $0 + i * oh * ow * f },
+                                Int32(ih), Int32(w), Int32(c),
                                 Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(f), Int32(g.padTop), Int32(g.padLeft),
                                 Int32(oh), Int32(ow), out, out + rows * f)
                         }
                     }
                 }
+              }
             }
         }
         guard status.allSatisfy({ $0 == 1 }) else { return nil }

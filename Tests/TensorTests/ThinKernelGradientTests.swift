@@ -38,6 +38,26 @@ import Testing
         #expect(slowK.scalars.map { abs($0) }.max()! > 100 * Float(tolerance))
     }
 
+    /// The fused ReLU's mask applied as dy is read gives the bits of masking first, NaN and
+    /// -0 outputs included.
+    @Test func fusedReLUMaskIsTheSameBits() throws {
+        guard ThinKernelGradient.width > 0 else {
+            print("notice: no AVX2 or AVX-512 here: the thin kernel gradient is not used, nothing to test")
+            return
+        }
+        let g = try WindowGeometry(inputHeight: 11, inputWidth: 13, kernelHeight: 3, kernelWidth: 3, padding: .same)
+        let x = randomTensor([2, 11, 13, 3], seed: 141), dy = randomTensor([2, 11, 13, 32], seed: 142)
+        var y = randomTensor([2, 11, 13, 32], seed: 143).scalars
+        y[5] = .nan; y[6] = -0.0; y[7] = 0
+        let relu = Tensor(shape: dy.shape, scalars: y)
+        let masked = Tensor(shape: dy.shape, scalars: LargeArray.reluGradient(dy.scalars, y))
+        let fused = try #require(ThinKernelGradient.compute(x, dy, g, reluOutput: relu))
+        let first = try #require(ThinKernelGradient.compute(x, masked, g))
+        #expect(fused.kernel.scalars.map(\.bitPattern) == first.kernel.scalars.map(\.bitPattern))
+        #expect(fused.bias.scalars.map(\.bitPattern) == first.bias.scalars.map(\.bitPattern))
+        #expect(masked.scalars.filter { $0 == 0 }.count > 1000)  // the mask does something
+    }
+
     @Test func declinesWhatItWasNotMadeFor() throws {
         let g = try WindowGeometry(inputHeight: 9, inputWidth: 9, kernelHeight: 3, kernelWidth: 3, padding: .same)
         let strided = try WindowGeometry(inputHeight: 9, inputWidth: 9, kernelHeight: 3, kernelWidth: 3, stride: (2, 2), padding: .same)

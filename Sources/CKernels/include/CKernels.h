@@ -28,12 +28,14 @@ double cnn_fma_loop(long iterations, float *sink);
 int cnn_thin_kernel_gradient_width(int wanted);
 
 /// The kernel and bias gradients of one image's stride-1, undilated convolution:
-/// x (h, w, c), dy (oh, ow, f) -> dk (kh, kw, c, f), db (f), both overwritten. Made for thin
+/// x (h, w, c), dy (oh, ow, f) -> dk (kh, kw, c, f), db (f), both overwritten. With `relu_y`
+/// (the fused ReLU's output, laid out as dy; or NULL) dy counts only where relu_y > 0 (or is
+/// NaN), the engine's ReLU gradient, applied as dy is read. Made for thin
 /// inputs (few channels: every window value is broadcast against the filters' gradients);
 /// `f` must be a multiple of 32 at width 512 and of 16 at width 256. Returns 1 when done,
 /// 0 when the width or `f` does not fit (nothing written), -1 when memory ran out.
-int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, int h, int w, int c,
-                             int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
+int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const float *relu_y, int h, int w,
+                             int c, int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
                              float *dk, float *db);
 
 #endif

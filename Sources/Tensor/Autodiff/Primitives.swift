@@ -74,10 +74,9 @@ enum Primitive {
             return [want(0) ? GEMM.product(g, b, transposeB: true) : none,
                     want(1) ? GEMM.product(a, g, transposeA: true) : none]
         case let .conv2d(x, k, hasBias, geometry, reluOutput):
-            // A fused ReLU masks g first.
-            let g = reluOutput.map { Tensor(shape: g.shape, scalars: LargeArray.reluGradient(g.scalars, $0.scalars)) } ?? g
+            // A fused ReLU masks g first (inside the kernel gradient where it can).
             let wantBias = hasBias && want(2)
-            let d = Conv2DKernels.backward(x, g, k, geometry, input: want(0), kernel: want(1), bias: wantBias)
+            let d = Conv2DKernels.backward(x, g, k, geometry, input: want(0), kernel: want(1), bias: wantBias, reluOutput: reluOutput)
             var out = [d.input ?? none, d.kernel ?? none]
             if hasBias { out.append(d.bias ?? none) }
             return out
