@@ -241,6 +241,55 @@ import TestSupport
         #expect(ok.status == 0, "\(ok.out)\(ok.err)")
     }
 
+    @Test func theMaxMemoryFlagSetsTheBudgetAndWinsOverTheEnvironment() throws {
+        let file = try lesson("zeros([1000, 1000])")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let r = try CLITests().cnnlearn(["run", file.path, "--max-memory", "1M"])
+        #expect(r.status == 1)
+        #expect((r.out + r.err).contains("zeros (1000x1000) would need 7.6 MiB, over the memory budget of 1.0 MiB"), "\(r.out)\(r.err)")
+        #expect((r.out + r.err).contains("hint: the memory budget is set by --max-memory or CNNLEARN_MAX_MEMORY"), "\(r.out)\(r.err)")
+        // The flag wins over the environment, both ways.
+        let wins = try CLITests().cnnlearn(["run", file.path, "--max-memory", "16M"], env: ["CNNLEARN_MAX_MEMORY": "1M"])
+        #expect(wins.status == 0, "\(wins.out)\(wins.err)")
+        let tighter = try CLITests().cnnlearn(["run", file.path, "--max-memory", "1000K"], env: ["CNNLEARN_MAX_MEMORY": "16G"])
+        #expect(tighter.status == 1)
+        #expect((tighter.out + tighter.err).contains("over the memory budget of 1000.0 KiB"), "\(tighter.out)\(tighter.err)")
+        // Other commands take it too: check (lessons), summary (a flag's shape), figures.
+        let check = try CLITests().cnnlearn(["check", file.path, "--max-memory", "1M"])
+        #expect(check.status == 1)
+        #expect((check.out + check.err).contains("would need 7.6 MiB, over the memory budget of 1.0 MiB"), "\(check.out)\(check.err)")
+        let summary = try CLITests().cnnlearn(["summary", "tutorial", "--input", "1000x1000x3", "--max-memory", "1M"])
+        #expect(summary.status == 1)
+        #expect(summary.err.contains("an input (1000x1000x3) would need 11.4 MiB, over the memory budget of 1.0 MiB"), "\(summary.err)")
+    }
+
+    @Test func aBadMemorySizeIsOneClearError() throws {
+        let file = try lesson("1 + 1")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        for bad in ["lots", "-5", "0", "12Q", "99999999999T"] {
+            let r = try CLITests().cnnlearn(["run", file.path, "--max-memory=\(bad)"])
+            #expect(r.status == 1, "\(bad)")
+            #expect(r.out.isEmpty, "\(bad): \(r.out)")
+            #expect(r.err == "Error: --max-memory '\(bad)' is not a size\nhint: give a size in bytes or with a K, M, G or T suffix (powers of 1024), e.g. 512M or 8G\n", "\(r.err)")
+        }
+        let env = try CLITests().cnnlearn(["run", file.path], env: ["CNNLEARN_MAX_MEMORY": "lots"])
+        #expect(env.status == 1)
+        #expect(env.err.hasPrefix("Error: CNNLEARN_MAX_MEMORY='lots' is not a size\nhint: "), "\(env.err)")
+        // A good flag makes a bad environment value irrelevant.
+        let ok = try CLITests().cnnlearn(["run", file.path, "--max-memory", "1G"], env: ["CNNLEARN_MAX_MEMORY": "lots"])
+        #expect(ok.status == 0, "\(ok.out)\(ok.err)")
+    }
+
+    /// Every command that makes tensors or images takes --max-memory.
+    @Test(arguments: [["lesson"], ["repl"], ["run"], ["check"], ["figures"], ["augment"], ["train"], ["evaluate"], ["predict"],
+                      ["summary"], ["visualize", "features"], ["visualize", "filters"], ["visualize", "classes"],
+                      ["visualize", "saliency"], ["serve"], ["html"], ["bench"]])
+    func everyTensorCommandTakesMaxMemory(command: [String]) throws {
+        let r = try CLITests().cnnlearn(command + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("--max-memory <size>"), "cnnlearn \(command.joined(separator: " ")) --help: \(r.out)")
+    }
+
     @Test func summaryRefusesAnInputNoExampleCouldHave() throws {
         let r = try CLITests().cnnlearn(["summary", "tutorial", "--input", "100000000x100000000x3"])
         #expect(r.status != 0)
