@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// The file formats a figure is written in.
 public enum FigureFormat: String, CaseIterable, Sendable, Comparable {
@@ -88,7 +89,7 @@ public struct FigureWriter: Sendable {
         let jobs = list
         let results = ResultBox(count: jobs.count)
         let scale = self.scale
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+        let renderOne: @Sendable (Int) -> Void = { i in
             let job = jobs[i]
             if !job.raster { results.set(i, .success(Array(job.svg.utf8))); return }
             do {
@@ -99,6 +100,12 @@ public struct FigureWriter: Sendable {
             } catch {
                 results.set(i, .failure(FigureError("\(job.figure.id): \(error)")))
             }
+        }
+        // On one thread when the engine is (CNNLEARN_THREADS=1, or no room for more under ulimit -v).
+        if Threads.count == 1 {
+            for i in jobs.indices { renderOne(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: renderOne)
         }
         var files = [(name: String, bytes: [UInt8])]()
         for (i, job) in jobs.enumerated() {

@@ -4,7 +4,8 @@ import Tensor
 
 /// `--max-memory SIZE`: the memory budget (`MemoryBudget`) of every tensor and image the
 /// command makes, as bytes or with a K/M/G/T suffix (`512M`, `8G`). The flag wins over
-/// `CNNLEARN_MAX_MEMORY`; without either the budget is `MemoryBudget.defaultBytes`.
+/// `CNNLEARN_MAX_MEMORY`; without either the budget is `MemoryBudget.defaultBytes`, or under an
+/// address-space limit (`ulimit -v`) half of what the limit leaves, if that is less.
 struct MemoryOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("The memory budget of any one tensor or image: bytes, or with a K/M/G suffix (default 4G, or CNNLEARN_MAX_MEMORY).", valueName: "size"))
     var maxMemory: String?
@@ -33,6 +34,10 @@ struct MemoryOptions: ParsableArguments {
     func apply() throws {
         if let b = try Self.budget(flag: maxMemory, environment: ProcessInfo.processInfo.environment) {
             MemoryBudget.bytes = b
+        } else if let room = AddressSpace.headroom, room / 2 < MemoryBudget.bytes {
+            // Under `ulimit -v` the default budget is half of what the limit leaves, so a tensor
+            // too large for it is the budget's clear error rather than a failed allocation.
+            MemoryBudget.bytes = Swift.max(1 << 20, room / 2)
         }
     }
 }
