@@ -21,11 +21,15 @@ enum AddressSpace {
     static var used: Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("VmSize:") {
-            let kb = line.dropFirst(7).split(separator: " ").first.flatMap { Int($0) }
+            let kb = line.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) }
             return kb.map { $0 * 1024 }
         }
         return nil
     }
+
+    /// What a command that computes needs beyond what loading took: below it, every command
+    /// that makes tensors refuses to start (MemoryOptions.apply) rather than crash part-way.
+    static let minimumHeadroom = 64 << 20
 
     /// What the limit leaves (nil: no limit).
     static var headroom: Int? {

@@ -32,6 +32,14 @@ struct MemoryOptions: ParsableArguments {
 
     /// Sets the process-wide budget; the first thing every command that makes tensors does.
     func apply() throws {
+        // Under `ulimit -v`, a limit that leaves too little beyond loading the program is refused
+        // up front: Swift ends the process on a failed allocation (it cannot be caught), and
+        // oneDNN crashes on its own, so computing there would end in a crash, not an error.
+        if let room = AddressSpace.headroom, room < AddressSpace.minimumHeadroom, let limit = AddressSpace.limit {
+            let kb = limit / 1024
+            let needed = kb + (AddressSpace.minimumHeadroom - room) / 1024 + 1
+            throw LessonCommandError("the address-space limit (ulimit -v \(kb)) leaves \(MemoryBudget.describe(Double(room))) beyond what loading cnnlearn took; computing needs at least \(MemoryBudget.describe(Double(AddressSpace.minimumHeadroom)))\nhint: raise the limit to at least ulimit -v \(needed)")
+        }
         if let b = try Self.budget(flag: maxMemory, environment: ProcessInfo.processInfo.environment) {
             MemoryBudget.bytes = b
         } else if let room = AddressSpace.headroom, room / 2 < MemoryBudget.bytes {

@@ -81,6 +81,39 @@ import TestSupport
         #expect(hitStaging, "the run finished before its staging folder was seen")
     }
 
+    /// A write that fails part-way (here: the file-size limit, `ulimit -f`, standing in for a
+    /// full disk: write() fails with EFBIG) is one error naming the file; the old set stays and
+    /// no temporary file or staging folder is left (issue 15).
+    @Test func aWriteFailingPartWayLeavesTheOldSetAndNoTemporaries() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("cnnlearn-efbig-\(getpid())")
+        defer { try? fm.removeItem(at: base) }
+        let lessons = base.appendingPathComponent("lessons"), out = base.appendingPathComponent("out")
+        try fm.createDirectory(at: lessons, withIntermediateDirectories: true)
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try "# Maps\n\nMaps.\n\n```cnn\nfigure(\"small\", [[0, 1], [2, 3]])\nfigure(\"big\", random([40, 40], seed: 1))\n```\n"
+            .write(to: lessons.appendingPathComponent("01-maps.md"), atomically: true, encoding: .utf8)
+        let names = ["big.png", "big.svg", "small.png", "small.svg"]
+        for n in names { try Data("old".utf8).write(to: out.appendingPathComponent(n)) }
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // 8 blocks (4 KiB with sh's 512-byte blocks, 8 KiB with 1 KiB ones): the small map's
+        // files fit, the 40x40 map's SVG (one rect per cell) does not. SIGXFSZ ignored, so the
+        // write fails with EFBIG instead of ending the process.
+        p.arguments = ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"", exe, "figures", "--lessons", lessons.path, "--out", out.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationReason) \(p.terminationStatus): \(text)")
+        #expect(text.hasPrefix("Error: \(out.path)/big.") && text.contains("cannot write the file (File too large)"), "\(text)")
+        #expect(try fm.contentsOfDirectory(atPath: out.path).sorted() == names)
+        for n in names { #expect(try Data(contentsOf: out.appendingPathComponent(n)) == Data("old".utf8), "\(n) was replaced") }
+    }
+
     /// Starts `exe` with no signal blocked or ignored, output to /dev/null; returns its pid.
     static func spawn(_ exe: String, _ arguments: [String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
