@@ -238,6 +238,11 @@ enum TemporaryFiles {
         writers += 1
         guard writers == 1 else { return }
         for sig in signals {
+            // Already ours (a handler of the program's that saved ours while a write was under
+            // way put it back): keep the action saved then, or ours would chain to itself.
+            var current = sigaction()
+            sigaction(sig, nil, &current)
+            if isOurs(current) { continue }
             var ours = sigaction()
             ours.__sigaction_handler.sa_handler = handler
             sigemptyset(&ours.sa_mask)
