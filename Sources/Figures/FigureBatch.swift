@@ -21,21 +21,18 @@ public enum FigureBatch {
 
     /// Writes `figures` through `writer` (every file rendered before the first is written) and,
     /// when `sources` is given, INDEX.md listing each catalog figure with the lesson cell that
-    /// made it (`sources[id]`). Returns the paths written.
+    /// made it (`sources[id]`), all as one set: a kill or a failure leaves the old set (the
+    /// old INDEX.md with it) or the whole new one. Returns the paths written.
     @discardableResult
     public static func write(_ figures: [Figure], writer: FigureWriter, sources: [String: FigureSource]? = nil) throws(FigureError) -> [String] {
         try writer.prepare()
-        var paths = try writer.write(figures)
+        var files = try writer.render(figures)
         if let sources {
-            let indexPath = (writer.directory as NSString).appendingPathComponent("INDEX.md")
             var frames = [String: Int]()
             for f in figures { frames[f.id] = f.frames.count }
-            do { try writeFileAtomically(Array(index(writer: writer, frames: frames, sources: sources).utf8), to: indexPath) } catch {
-                throw FigureError(error.description)
-            }
-            paths.append(indexPath)
+            files.append((name: "INDEX.md", bytes: Array(index(writer: writer, frames: frames, sources: sources).utf8)))
         }
-        return paths
+        return try writer.write(rendered: files)
     }
 
     /// INDEX.md: each figure, the tutorial section it belongs to, the lesson cell that emits it,

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// The file formats a figure is written in.
 public enum FigureFormat: String, CaseIterable, Sendable, Comparable {
@@ -8,8 +9,8 @@ public enum FigureFormat: String, CaseIterable, Sendable, Comparable {
 }
 
 /// Writes figures into a folder: `ID.svg`, `ID.png` and, for animated figures,
-/// `ID-frame-01.png`, `ID-frame-02.png`, ... Every file is written to a temporary name and
-/// renamed into place, and all of a figure's bytes are made before the first file is written.
+/// `ID-frame-01.png`, `ID-frame-02.png`, ... All the files are rendered before the first is
+/// written, and written as one set (staged beside the folder's files, then renamed in).
 public struct FigureWriter: Sendable {
     public let directory: String
     public let formats: Set<FigureFormat>
@@ -59,9 +60,24 @@ public struct FigureWriter: Sendable {
         try write([figure])
     }
 
-    /// Renders every file of `figures` (PNGs on all cores), then writes them; returns the paths.
-    /// Nothing is written unless every file rendered.
+    /// Renders every file of `figures` (PNGs on all cores), then writes them as one set
+    /// (`AtomicFile.write(set:)`: a kill or a failure leaves the folder's old files or all the
+    /// new ones, never a mix); returns the paths. Nothing is written unless every file rendered.
     public func write(_ figures: [Figure]) throws(FigureError) -> [String] {
+        try write(rendered: render(figures))
+    }
+
+    /// Writes rendered files (name, bytes) into the folder as one set; returns the paths.
+    public func write(rendered files: [(name: String, bytes: [UInt8])]) throws(FigureError) -> [String] {
+        let set = files.map { (path: (directory as NSString).appendingPathComponent($0.name), bytes: $0.bytes) }
+        do { try writeFilesAtomically(set) } catch {
+            throw FigureError(error.description)
+        }
+        return set.map(\.path)
+    }
+
+    /// Every file of `figures`, rendered (PNGs on all cores), in `fileNames` order.
+    public func render(_ figures: [Figure]) throws(FigureError) -> [(name: String, bytes: [UInt8])] {
         var list: [(name: String, svg: String, figure: Figure, raster: Bool)] = []
         for f in figures {
             if formats.contains(.svg) { list.append(("\(f.id).svg", f.svg, f, false)) }
@@ -73,7 +89,7 @@ public struct FigureWriter: Sendable {
         let jobs = list
         let results = ResultBox(count: jobs.count)
         let scale = self.scale
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+        let renderOne: @Sendable (Int) -> Void = { i in
             let job = jobs[i]
             if !job.raster { results.set(i, .success(Array(job.svg.utf8))); return }
             do {
@@ -85,7 +101,13 @@ public struct FigureWriter: Sendable {
                 results.set(i, .failure(FigureError("\(job.figure.id): \(error)")))
             }
         }
-        var files = [(String, [UInt8])]()
+        // On one thread when the engine is (CNNLEARN_THREADS=1, or no room for more under ulimit -v).
+        if Threads.count == 1 {
+            for i in jobs.indices { renderOne(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: renderOne)
+        }
+        var files = [(name: String, bytes: [UInt8])]()
         for (i, job) in jobs.enumerated() {
             switch results.get(i) {
             case .success(let bytes): files.append((job.name, bytes))
@@ -93,15 +115,7 @@ public struct FigureWriter: Sendable {
             case nil: throw FigureError("\(job.name) was not rendered")
             }
         }
-        var written = [String]()
-        for (name, bytes) in files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            do { try writeFileAtomically(bytes, to: path) } catch {
-                throw FigureError(error.description)
-            }
-            written.append(path)
-        }
-        return written
+        return files
     }
 }
 

@@ -21,3 +21,13 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(Imagin
                            hint: "check that the folder \(dir) exists and is writable")
     }
 }
+
+/// Writes `files` as one set (`AtomicFile.write(set:)`): a failure or a kill leaves every
+/// target as it was, or, once all are complete, every one new.
+public func writeFilesAtomically(_ files: [(path: String, bytes: [UInt8])]) throws(ImagingError) {
+    do { try AtomicFile.write(set: files) } catch {
+        let dir = URL(fileURLWithPath: error.path).deletingLastPathComponent().path
+        throw ImagingError(path: error.path, message: "cannot write the file (\(error.reason))",
+                           hint: "check that the folder \(dir) exists and is writable")
+    }
+}

@@ -16,9 +16,23 @@ public enum JPEGCodec {
         let header = bytes.withUnsafeBufferPointer {
             tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &w, &h, &subsampling, &colorspace)
         }
-        guard header == 0, w > 0, h > 0 else {
-            throw ImagingError(path: path, message: "not a readable JPEG (corrupt or cut off): \(errorText(handle))",
-                               hint: "the file may be incomplete; download or export it again")
+        if header != 0, errorText(handle).contains("subsampling"), let frame = JPEGFrame(bytes) {
+            // TurboJPEG 2.x's header call refuses sampling factors it has no TJSAMP constant for
+            // (4:4:1, i.e. luma 1x4, and other legal ones), though its decoder (libjpeg's)
+            // reads them: take the size and colour space from the frame header instead.
+            (w, h) = (Int32(frame.width), Int32(frame.height))
+            switch frame.components {
+            case 1: colorspace = Int32(TJCS_GRAY.rawValue)
+            case 3: colorspace = Int32(frame.adobeTransform == 0 ? TJCS_RGB.rawValue : TJCS_YCbCr.rawValue)
+            case 4: colorspace = Int32(frame.adobeTransform == 2 ? TJCS_YCCK.rawValue : TJCS_CMYK.rawValue)
+            default:
+                throw ImagingError(path: path, message: "a JPEG with \(frame.components) colour components, which cnnlearn does not read (it reads grey, RGB and YCbCr)")
+            }
+        } else {
+            guard header == 0, w > 0, h > 0 else {
+                throw ImagingError(path: path, message: "not a readable JPEG (corrupt or cut off): \(errorText(handle))",
+                                   hint: "the file may be incomplete; download or export it again")
+            }
         }
         if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
             let name = colorspace == Int32(TJCS_CMYK.rawValue) ? "CMYK" : "YCCK (Adobe CMYK)"
@@ -97,5 +111,40 @@ public enum JPEGCodec {
     private static func errorText(_ handle: tjhandle) -> String {
         guard let c = tjGetErrorStr2(handle) else { return "unknown error" }
         return String(cString: c)
+    }
+}
+
+/// What a JPEG's frame header (SOF0-SOF15) and Adobe marker (APP14) say, read from the bytes
+/// up to the first scan; nil when there is no frame header before it (or the markers are cut).
+struct JPEGFrame {
+    var width = 0, height = 0, components = 0
+    /// The Adobe marker's colour transform: 0 none (RGB or CMYK), 1 YCbCr, 2 YCCK; nil if absent.
+    var adobeTransform: Int?
+
+    init?(_ b: [UInt8]) {
+        guard b.count >= 4, b[0] == 0xFF, b[1] == 0xD8 else { return nil }
+        var i = 2
+        var found = false
+        while i + 3 < b.count {
+            guard b[i] == 0xFF else { return nil }
+            let m = b[i + 1]
+            if m == 0xFF { i += 1; continue }                       // fill byte
+            if m == 0x01 || (0xD0...0xD7).contains(m) { i += 2; continue }  // no length
+            let length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+            guard length >= 2, i + 2 + length <= b.count else { return nil }
+            let body = i + 4
+            if (0xC0...0xCF).contains(m), m != 0xC4, m != 0xC8, m != 0xCC, length >= 8 {
+                height = Int(b[body + 1]) << 8 | Int(b[body + 2])
+                width = Int(b[body + 3]) << 8 | Int(b[body + 4])
+                components = Int(b[body + 5])
+                found = true
+            } else if m == 0xEE, length >= 14, Array(b[body..<body + 5]) == Array("Adobe".utf8) {
+                adobeTransform = Int(b[body + 11])
+            } else if m == 0xDA || m == 0xD9 {
+                break
+            }
+            i += 2 + length
+        }
+        guard found, width > 0, height > 0 else { return nil }
     }
 }

@@ -41,8 +41,9 @@ public enum ShapeCheck {
 /// The one allocation budget for any tensor or image the program makes: checked before the
 /// allocation, so an input asking for terabytes gets an error naming the size, not an abort.
 ///
-/// The default is 4 GiB; `CNNLEARN_MAX_MEMORY` (bytes, or with a K/M/G suffix: `512M`, `8G`)
-/// sets it (the CLI reads it at start; tests and fuzz targets use `scoped`).
+/// The default is 4 GiB; the CLI's `--max-memory SIZE` or else `CNNLEARN_MAX_MEMORY` (bytes,
+/// or with a K/M/G suffix: `512M`, `8G`) sets it (every command that makes tensors applies
+/// them first, and refuses a bad value; tests and fuzz targets use `scoped`).
 public enum MemoryBudget {
     public static let defaultBytes = 4 << 30
 
@@ -75,7 +76,7 @@ public enum MemoryBudget {
     }
 
     /// How to raise the budget, for error hints.
-    public static let hint = "the memory budget is set by CNNLEARN_MAX_MEMORY (e.g. CNNLEARN_MAX_MEMORY=8G)"
+    public static let hint = "the memory budget is set by --max-memory or CNNLEARN_MAX_MEMORY (e.g. --max-memory 8G)"
 
     /// Bytes in human units: `116.4 TiB`, `3.4 GiB`, `512 bytes`.
     public static func describe(_ bytes: Double) -> String {

@@ -32,7 +32,10 @@ struct AugmentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output: the gallery's FILE.png (FILE.svg beside it), or with --apply the image (.png or .jpg).", valueName: "file"))
     var out: String
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         do {
             if let apply {
                 let (path, t) = try AugmentationGallery.apply(imagePath: image, transform: apply, out: out)

@@ -28,7 +28,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time every layer's forward and forward+backward, and the optimizer update.")
     var breakdown = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         guard batch >= 1, steps >= 1 else { throw ValidationError("--batch and --steps must be at least 1") }
         if let threads {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }

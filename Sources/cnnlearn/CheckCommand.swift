@@ -19,7 +19,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var location: LessonsLocation
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let targets = paths.isEmpty ? [try location.library().folder] : paths
         let report = Checker(filter: filter, update: update).check(paths: targets)
         if report.nothingToCheck {

@@ -23,7 +23,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "For a Keras weight file: test images per class (default: all).")
     var test: Int?
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         if KerasWeights.isWeightFile(folder) {
             do {
                 let e = try TrainedModel.open(folder).evaluate(data: data ?? "fashion-mnist", test: test)
@@ -68,7 +71,10 @@ struct PredictCommand: ParsableCommand {
         if images.isEmpty { throw ValidationError("give at least one image") }
     }
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         if KerasWeights.isWeightFile(folder) {
             do {
                 let t = try TrainedModel.open(folder, model: model)

@@ -24,7 +24,10 @@ struct FiguresCommand: ParsableCommand {
 
     @OptionGroup var location: LessonsLocation
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         var formats = Set<FigureFormat>()
         for name in format.split(separator: ",") {
             guard let f = FigureFormat(rawValue: name.trimmingCharacters(in: .whitespaces)) else {

@@ -14,7 +14,10 @@ struct LessonCommand: ParsableCommand {
     @OptionGroup var location: LessonsLocation
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let library = try location.library()
         let entry: LessonLibrary.Entry
         do {

@@ -14,7 +14,10 @@ struct ReplCommand: ParsableCommand {
 
     @OptionGroup var location: LessonsLocation
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         var session = ReplSession()
         var banner = "cnnlearn repl · :help for commands and builtins · Ctrl-D leaves\n"
         if let start {

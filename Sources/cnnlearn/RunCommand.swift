@@ -10,7 +10,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let code = LessonPlayer.play(path: file, options: display.options)
         if code != 0 { throw ExitCode(code) }
     }

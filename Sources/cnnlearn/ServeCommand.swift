@@ -38,7 +38,10 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let library = try location.library()
         var path = "/"
         if let lesson {
@@ -99,7 +102,10 @@ struct HtmlCommand: ParsableCommand {
 
     @OptionGroup var location: LessonsLocation
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let library = try location.library()
         let site = StaticSite(library: library, only: lessons)
         let written: [String]

@@ -52,7 +52,10 @@ struct SummaryCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         let m: Sequential
         if KerasWeights.isWeightFile(model) {
             // A Keras weight file: the model its layer names describe, with the weights checked.

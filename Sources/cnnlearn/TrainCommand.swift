@@ -86,7 +86,10 @@ struct TrainCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
+        try memory.apply()
         if let threads { Threads.set(threads) }
         let run: TrainingRun
         do {

@@ -117,7 +117,10 @@ struct VisualizeCommand: ParsableCommand {
         @Option(help: "Layers, comma-separated (default: the first conv of each block).") var layers: String?
         @Option(help: "Maps per layer.") var perLayer = 8
 
+        @OptionGroup var memory: MemoryOptions
+
         func run() throws {
+            try memory.apply()
             let (m, writer) = try options.open()
             guard perLayer >= 1, perLayer <= 512 else { throw ValidationError("--per-layer must be 1-512") }
             do {
@@ -137,7 +140,10 @@ struct VisualizeCommand: ParsableCommand {
         @OptionGroup var ascent: AscentOptions
         @Flag(help: "Leave out the ablation figure (each regularizer on and off for the first filter).") var noAblation = false
 
+        @OptionGroup var memory: MemoryOptions
+
         func run() throws {
+            try memory.apply()
             let (m, writer) = try options.open()
             let list = try VisualizeCommand.indices(filters)
             let s = try ascent.settings(side: m.model.inputShape.first ?? 1)
@@ -164,7 +170,10 @@ struct VisualizeCommand: ParsableCommand {
         @Option(help: "Classes, e.g. 0-9 or 20,852 (default: all).") var classes: String?
         @OptionGroup var ascent: AscentOptions
 
+        @OptionGroup var memory: MemoryOptions
+
         func run() throws {
+            try memory.apply()
             let (m, writer) = try options.open()
             let n = m.head == .sigmoid ? 1 : (m.model.outputShape.first ?? 1)
             let list = try classes.map(VisualizeCommand.indices) ?? Array(0..<n)
@@ -186,7 +195,10 @@ struct VisualizeCommand: ParsableCommand {
         @Option(help: "Seed of SmoothGrad's noise and of the re-initialized weights.") var seed: UInt64 = 1
         @Option(help: "SmoothGrad's noisy copies.") var samples = 25
 
+        @OptionGroup var memory: MemoryOptions
+
         func run() throws {
+            try memory.apply()
             let (m, writer) = try options.open()
             guard samples >= 1, samples <= 1000 else { throw ValidationError("--samples must be 1-1000") }
             do {

@@ -146,7 +146,7 @@ import TestSupport
         // As a person would, a moment after the prompt: libedit draws the prompt just before
         // it puts the terminal in edit mode, and a Ctrl-D that lands in between is read in
         // the old mode (typed-ahead text is only echoed twice, but an end-of-file is lost).
-        Thread.sleep(forTimeInterval: 0.3)
+        Thread.sleep(forTimeInterval: 0.3 * PseudoTerminal.timeoutScale)
         t.type("\u{04}")
         #expect(try t.status() == 0)
         let history = try String(contentsOfFile: home + "/.cnnlearn_history", encoding: .utf8)
@@ -162,7 +162,7 @@ import TestSupport
         let t = try start(["repl"], cwd: dir, home: dir)
         var at = try t.wait(for: "cnn> ")
         t.type(":load slow.cnn\r")
-        Thread.sleep(forTimeInterval: 1.5)
+        Thread.sleep(forTimeInterval: 1.5 * PseudoTerminal.timeoutScale)
         t.type("\u{03}")
         at = try t.wait(for: "error: interrupted", since: at, timeout: 30)
         at = try t.wait(for: "cnn> ", since: at)

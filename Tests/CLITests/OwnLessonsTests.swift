@@ -28,6 +28,121 @@ import TestSupport
         #expect(none.err.contains("calls figure(...); nothing was written"))
     }
 
+    /// A `figures` run killed with SIGTERM (issue 15) leaves no temporary file or staging folder,
+    /// and the folder holds the old set or the whole new one: once while the lessons run, once
+    /// the moment its staging folder appears (files being written), once at a later point.
+    @Test func aKilledFiguresRunLeavesTheOldSetOrTheNewOne() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("cnnlearn-killed-figures-\(getpid())")
+        defer { try? fm.removeItem(at: base) }
+        let lessons = base.appendingPathComponent("lessons"), fresh = base.appendingPathComponent("fresh")
+        try fm.createDirectory(at: lessons, withIntermediateDirectories: true)
+        let cells = (0..<150).map { "figure(\"map-\(String(format: "%03d", $0))\", [[0, \($0)], [2, 3]])" }.joined(separator: "\n")
+        try "# Maps\n\nMany maps.\n\n```cnn\n\(cells)\n```\n".write(to: lessons.appendingPathComponent("01-maps.md"), atomically: true, encoding: .utf8)
+        let made = try cli.cnnlearn(["figures", "--lessons", lessons.path, "--out", fresh.path])
+        #expect(made.status == 0, "\(made.err)")
+        let names = try fm.contentsOfDirectory(atPath: fresh.path).sorted()
+        #expect(names.count == 300)
+        let newBytes = try names.map { try Data(contentsOf: fresh.appendingPathComponent($0)) }
+        let exe = try #require(CLITests.executable)
+        var hitStaging = false
+        for (k, when) in ["lessons", "staging", "later"].enumerated() {
+            let out = base.appendingPathComponent("out-\(k)")
+            try fm.createDirectory(at: out, withIntermediateDirectories: true)
+            for n in names { try Data("old".utf8).write(to: out.appendingPathComponent(n)) }
+            // Spawned with a clean signal state (the test runner's threads may block SIGTERM,
+            // which a child inherits): SIGTERM ends it as it would a program run from a shell.
+            let pid = try Self.spawn(exe, ["figures", "--lessons", lessons.path, "--out", out.path])
+            var status: Int32 = 0
+            var exited = false
+            func poll() -> Bool { if !exited { exited = waitpid(pid, &status, WNOHANG) == pid }; return exited }
+            let start = Date()
+            var laterAt: Date?
+            while !poll(), Date().timeIntervalSince(start) < 120 {
+                if when == "lessons", Date().timeIntervalSince(start) > 0.5 { break }
+                let staging = ((try? fm.contentsOfDirectory(atPath: out.path)) ?? []).contains { $0.hasPrefix(".cnnlearn-staging") }
+                if staging, when == "staging" { hitStaging = true; break }
+                if staging, when == "later", laterAt == nil { laterAt = Date() }
+                if let laterAt, Date().timeIntervalSince(laterAt) > 0.002 { break }
+                usleep(200)
+            }
+            if !exited { kill(pid, SIGTERM); waitpid(pid, &status, 0) }
+            let signalled = status & 0x7f != 0 && status & 0x7f != 0x7f
+            let left = try fm.contentsOfDirectory(atPath: out.path).sorted()
+            #expect(left == names, "\(when): \(left.filter { !names.contains($0) })")
+            let now = try names.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+            let old = now.filter { $0 == Data("old".utf8) }.count
+            let new = zip(now, newBytes).filter { $0 == $1 }.count
+            #expect(old == names.count || new == names.count, "\(when): \(old) old and \(new) new files of \(names.count)")
+            if when != "later" {
+                #expect(signalled && status & 0x7f == SIGTERM && old == names.count, "killed at \(when): status \(status), \(old) old files")
+            }
+        }
+        #expect(hitStaging, "the run finished before its staging folder was seen")
+    }
+
+    /// A write that fails part-way (here: the file-size limit, `ulimit -f`, standing in for a
+    /// full disk: write() fails with EFBIG) is one error naming the file; the old set stays and
+    /// no temporary file or staging folder is left (issue 15).
+    @Test func aWriteFailingPartWayLeavesTheOldSetAndNoTemporaries() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("cnnlearn-efbig-\(getpid())")
+        defer { try? fm.removeItem(at: base) }
+        let lessons = base.appendingPathComponent("lessons"), out = base.appendingPathComponent("out")
+        try fm.createDirectory(at: lessons, withIntermediateDirectories: true)
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try "# Maps\n\nMaps.\n\n```cnn\nfigure(\"small\", [[0, 1], [2, 3]])\nfigure(\"big\", random([40, 40], seed: 1))\n```\n"
+            .write(to: lessons.appendingPathComponent("01-maps.md"), atomically: true, encoding: .utf8)
+        let names = ["big.png", "big.svg", "small.png", "small.svg"]
+        for n in names { try Data("old".utf8).write(to: out.appendingPathComponent(n)) }
+        let exe = try #require(CLITests.executable)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // 8 blocks (4 KiB with sh's 512-byte blocks, 8 KiB with 1 KiB ones): the small map's
+        // files fit, the 40x40 map's SVG (one rect per cell) does not. SIGXFSZ ignored, so the
+        // write fails with EFBIG instead of ending the process.
+        p.arguments = ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"", exe, "figures", "--lessons", lessons.path, "--out", out.path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationReason) \(p.terminationStatus): \(text)")
+        #expect(text.hasPrefix("Error: \(out.path)/big.") && text.contains("cannot write the file (File too large)"), "\(text)")
+        #expect(try fm.contentsOfDirectory(atPath: out.path).sorted() == names)
+        for n in names { #expect(try Data(contentsOf: out.appendingPathComponent(n)) == Data("old".utf8), "\(n) was replaced") }
+    }
+
+    /// Starts `exe` with no signal blocked or ignored, output to /dev/null; returns its pid.
+    static func spawn(_ exe: String, _ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var cArgs: [UnsafeMutablePointer<CChar>?] = ([exe] + arguments).map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CNNLEARN_LESSONS")
+        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in cEnv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, &attributes, &cArgs, &cEnv)
+        guard rc == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "spawn \(exe): \(String(cString: strerror(rc)))"]) }
+        return pid
+    }
+
     @Test func summaryTablesFitEightyColumnsWithALegend() throws {
         for args in [["summary", "tutorial"], ["summary", "vgg16"], ["summary", "vgg16", "--receptive-field"], ["summary", "tutorial", "--keras"]] {
             let r = try cli.cnnlearn(args)

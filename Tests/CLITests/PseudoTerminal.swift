@@ -98,9 +98,16 @@ final class PseudoTerminal {
     /// The output as written, escape sequences included.
     var raw: String { String(decoding: output, as: UTF8.self) }
 
-    /// Reads for `seconds`, whatever comes.
+    /// What every wait here is multiplied by: `CNNLEARN_TEST_TIMEOUT_SCALE` (scripts/sanitize
+    /// sets it for ASan, under which the program runs several times slower), else 1.
+    static let timeoutScale: Double = {
+        guard let t = ProcessInfo.processInfo.environment["CNNLEARN_TEST_TIMEOUT_SCALE"], let v = Double(t), v >= 1, v.isFinite else { return 1 }
+        return v
+    }()
+
+    /// Reads for `seconds` (times `timeoutScale`), whatever comes.
     func drain(_ seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(seconds * Self.timeoutScale)
         while Date() < deadline, readSome(until: deadline) {}
     }
 
@@ -111,7 +118,7 @@ final class PseudoTerminal {
     /// `needle`. Returns the offset just past the match, to wait for what comes after it.
     @discardableResult
     func wait(for needle: String, since: Int = 0, timeout: Double = 20) throws -> Int {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * Self.timeoutScale)
         while true {
             let plain = Array(text.utf8)
             let from = min(since, plain.count)
@@ -147,7 +154,7 @@ final class PseudoTerminal {
 
     /// Waits for the program to end; its exit status (128 + signal when killed).
     func status(timeout: Double = 20) throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * Self.timeoutScale)
         while isRunning {
             guard Date() < deadline else { throw Failure.timeout(waitingFor: "exit", screen: String(describing: String(decoding: output.suffix(1500), as: UTF8.self))) }
             _ = readSome(until: Date().addingTimeInterval(0.05))

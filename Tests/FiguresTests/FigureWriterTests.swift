@@ -101,3 +101,34 @@ private func scratch(_ name: String) -> String {
     #expect(Array(image.pixels[0..<3]) == [0x00, 0x72, 0xB2])
     #expect(Array(image.pixels[(30 * 3)..<(30 * 3 + 3)]) == [255, 255, 255])
 }
+
+/// `AtomicFile.write(set:)`, which `figures` writes through: every file new, permissions kept,
+/// no staging folder left; a read-only member refuses the whole set before anything changes.
+@Test func aSetOfFilesIsWrittenWhollyOrNotAtAll() throws {
+    let dir = scratch("set")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeFileAtomically(Array("old a".utf8), to: dir + "/a.svg")
+    try writeFileAtomically(Array("old b".utf8), to: dir + "/b.svg")
+    chmod(dir + "/b.svg", 0o600)
+    try AtomicFile.write(set: [(dir + "/a.svg", Array("new a".utf8)), (dir + "/b.svg", Array("new b".utf8)), (dir + "/c.svg", Array("new c".utf8))])
+    #expect(try String(contentsOfFile: dir + "/a.svg", encoding: .utf8) == "new a")
+    #expect(try String(contentsOfFile: dir + "/b.svg", encoding: .utf8) == "new b")
+    #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8) == "new c")
+    #expect((try FileManager.default.attributesOfItem(atPath: dir + "/b.svg")[.posixPermissions] as? Int) == 0o600)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["a.svg", "b.svg", "c.svg"])
+    // One read-only target: nothing of the set is written, nothing is left behind.
+    chmod(dir + "/c.svg", 0o444)
+    do {
+        try AtomicFile.write(set: [(dir + "/a.svg", Array("newer a".utf8)), (dir + "/c.svg", Array("newer c".utf8))])
+        Issue.record("a read-only member was replaced")
+    } catch {
+        #expect(error.path == dir + "/c.svg")
+        #expect(error.reason.contains("read-only"))
+    }
+    #expect(try String(contentsOfFile: dir + "/a.svg", encoding: .utf8) == "new a")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["a.svg", "b.svg", "c.svg"])
+    // The same target twice is an error, not a race between two versions.
+    #expect(throws: FileWriteError.self) { try AtomicFile.write(set: [(dir + "/a.svg", [1]), (dir + "/a.svg", [2])]) }
+    chmod(dir + "/c.svg", 0o644)
+}

@@ -87,6 +87,43 @@ private func message(_ body: () throws -> Any) -> String {
         }
     }
 
+    /// Files cjpeg wrote in every sampling mode libjpeg-turbo decodes (scripts/make_jpeg_fixtures.sh),
+    /// against djpeg's decode of the same file (saved as .npy by numpy): exactly equal.
+    @Test(arguments: ["sub-444", "sub-422", "sub-420", "sub-440", "sub-411", "sub-441", "gray"])
+    func everySamplingModeDecodesToTheReferencePixels(name: String) throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jpeg").path
+        let image = try readImage(path: folder + "/" + name + ".jpg")
+        guard case .int(let reference) = try NPY.read(path: folder + "/" + name + ".npy") else {
+            Issue.record("\(name).npy is not an integer array"); return
+        }
+        #expect([image.height, image.width, image.channels] == reference.shape)
+        #expect(reference.shape == [16, 16, name == "gray" ? 1 : 3])
+        let got = image.pixels.map(Int.init)
+        let want = reference.scalars
+        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? -1
+        #expect(got == want, "\(name): largest difference \(worst)")
+        // Not a constant picture: the check above compares real structure.
+        #expect(Set(want).count > 50)
+    }
+
+    @Test func cmykAndYcckFixturesAreRefusedByName() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jpeg").path
+        let ycck = message { try readImage(path: folder + "/ycck.jpg") }
+        #expect(ycck.hasPrefix(folder + "/ycck.jpg") && ycck.contains("a YCCK (Adobe CMYK) JPEG (print colours)"), "\(ycck)")
+        let cmyk = message { try readImage(path: folder + "/cmyk.jpg") }
+        #expect(cmyk.contains("a CMYK JPEG (print colours)") && cmyk.contains("convert it to RGB"), "\(cmyk)")
+    }
+
+    @Test func theFrameHeaderIsReadWhereTurboJPEGsHeaderCallGivesUp() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jpeg").path
+        let f = try #require(JPEGFrame(try readFileBytes(path: folder + "/sub-441.jpg")))
+        #expect(f.width == 16 && f.height == 16 && f.components == 3 && f.adobeTransform == nil)
+        let y = try #require(JPEGFrame(try readFileBytes(path: folder + "/ycck.jpg")))
+        #expect(y.components == 4 && y.adobeTransform == 2)
+        #expect(JPEGFrame(Array(try readFileBytes(path: folder + "/sub-441.jpg").prefix(40))) == nil)
+        #expect(JPEGFrame([0xFF, 0xD8, 0xFF, 0xC0, 0xFF, 0xFF]) == nil)
+    }
+
     @Test func damagedPngsAreErrorsNotCrashes() throws {
         let good = try readFileBytes(path: robust + "/rgb16-interlaced.png")
         var g = UInt64(7)
