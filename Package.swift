@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // cnnlearn: a notebook-style step-through explorer of convolutional neural networks.
-// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> CDNNL; NN -> CKernels;
+// Dependencies point one way: cnnlearn -> Lessons -> (Figures, Imaging, NN) -> Tensor -> (CDNNL, CKernels); NN -> CKernels;
 // Lessons -> CLibEdit (the REPL's line editor).
 import PackageDescription
 
@@ -39,7 +39,7 @@ let package = Package(
         // libhdf5 (serial): Keras weight files (.h5, .weights.h5 and the one inside .keras).
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
-        // C kernels: Adam's update and the FMA peak loop, their instructions chosen at run time
+        // C kernels: Adam's update, the FMA peak loop and the thin-input kernel gradient, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
         .target(name: "CKernels"),
