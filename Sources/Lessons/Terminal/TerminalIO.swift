@@ -80,13 +80,21 @@ public enum Key: Equatable, Sendable {
 
 /// Reads single keys from a terminal in non-canonical mode, restoring the mode afterwards.
 public enum KeyReader {
-    nonisolated(unsafe) private static var saved = termios()
+    /// The mode to restore. A heap cell, not a Swift global: ASan's tcgetattr interceptor
+    /// reported a global-buffer-overflow writing into a `static var saved = termios()` (a
+    /// Swift-emitted global whose instrumented extent it does not match); C's `tcgetattr`
+    /// writes into this cell, which is sized by `MemoryLayout<termios>` and never freed.
+    nonisolated(unsafe) private static let saved: UnsafeMutablePointer<termios> = {
+        let p = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+        p.initialize(to: termios())
+        return p
+    }()
     nonisolated(unsafe) private static var raw = false
 
     /// Switches stdin to unbuffered, no-echo input.
     public static func enterRawMode() {
-        guard !raw, tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
-        var t = saved
+        guard !raw, tcgetattr(STDIN_FILENO, saved) == 0 else { return }
+        var t = saved.pointee
         t.c_lflag &= ~tcflag_t(ICANON | ECHO)
         withUnsafeMutablePointer(to: &t.c_cc) { p in
             p.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { cc in
@@ -116,7 +124,7 @@ public enum KeyReader {
     /// Restores the terminal mode saved by `enterRawMode`.
     public static func restore() {
         guard raw else { return }
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        tcsetattr(STDIN_FILENO, TCSANOW, saved)
         raw = false
     }
 
