@@ -66,3 +66,19 @@ assert b[i + 15] == 2, b[i + 15]
 b[i + 15] = 0
 open(sys.argv[2], "wb").write(bytes(b))
 PY
+# A progressive-JPEG scan bomb: a 16x16 progressive file whose last scan (an AC refinement)
+# is repeated until the file has 600 scans. libjpeg-turbo decodes every scan in full, so such
+# files (a few KB here, 94 KB in the wild) cost seconds to minutes; cnnlearn refuses them
+# past TurboJPEG's 500-scan limit (TJFLAG_LIMITSCANS).
+cjpeg -quality 90 -progressive -outfile "$tmp/progressive.jpg" "$tmp/src.ppm"
+python3 - "$tmp/progressive.jpg" "$out/scan-bomb.jpg" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+# Each scan runs from its SOS marker (FF DA) to the next marker that is not a stuffed byte,
+# a restart marker, or (for the last) EOI.
+sos = [i for i in range(len(b) - 1) if b[i] == 0xFF and b[i + 1] == 0xDA]
+eoi = b.rindex(b"\xff\xd9")
+last = b[sos[-1]:eoi]
+bomb = b[:eoi] + last * (600 - len(sos)) + b[eoi:]
+open(sys.argv[2], "wb").write(bomb)
+PY

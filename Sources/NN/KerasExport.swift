@@ -18,14 +18,9 @@ import Tensor
 ///
 /// or, names aside, `model.set_weights([w[k] for k in w.files])`.
 ///
-/// The archive is a plain zip with every entry stored (numpy's own `np.savez` does not
-/// compress either; trained floats hardly compress). Its bytes depend only on the weights
-/// (a fixed 1980-01-01 timestamp), so the same seed exports the same file.
-///
-/// Not ZIPFoundation: its Linux build declares a clang module named `CZlib`, the name of this
-/// package's own zlib module, and a build holding both fails with "redefinition of module
-/// 'CZlib'" (module aliases only rename Swift modules). A stored zip is 46 + 30 bytes of
-/// header per entry and the CRC-32 that checkpoints already use.
+/// The archive is `NPZ`'s (a plain zip, `Zip.Writer`) with every entry stored (numpy's own `np.savez`
+/// does not compress either; trained floats hardly compress). Its bytes depend only on the
+/// weights (a fixed 1980-01-01 timestamp), so the same seed exports the same file.
 public enum KerasExport {
     /// The Keras variable names of a layer's parameters, in `parameterShapes` order.
     static let variableNames = ["kernel", "bias"]
@@ -57,14 +52,10 @@ public enum KerasExport {
 
     /// `encode`, with `path` naming the file in errors.
     static func encode(_ weights: ModelWeights, for model: Sequential, naming path: String) throws(NNError) -> [UInt8] {
-        var zip = StoredZip()
-        var out: [UInt8] = []
-        for (name, tensor) in try arrays(weights, for: model) {
-            let payload = try npyBytes(tensor, entry: name)
-            out += try zip.add(name: name + ".npy", payload: payload, path: path)
-            out += payload
+        let arrays = try arrays(weights, for: model).map { ($0.name, NPYArray.float($0.tensor)) }
+        do { return try NPZ.encode(arrays, path: path) } catch {
+            throw .checkpoint(path: path, message: "cannot export the weights: \(error)")
         }
-        return out + (try zip.finish(path: path))
     }
 
     /// Writes a model's weights to `path` as `.npz` through the engine's one atomic writer
@@ -76,80 +67,5 @@ public enum KerasExport {
         do { try AtomicFile.write(bytes, to: path) } catch {
             throw .checkpoint(path: path, message: "cannot write the file (\(error.reason))")
         }
-    }
-
-    /// The `.npy` bytes of one tensor (float32, little-endian) through the project's writer.
-    static func npyBytes(_ t: Tensor<Float>, entry: String) throws(NNError) -> [UInt8] {
-        do { return try NPY.encode(.float(t), path: entry) } catch {
-            throw .invalidArgument("\(entry): \(error)")
-        }
-    }
-}
-
-/// A zip archive of stored (uncompressed) entries, produced piece by piece: `add` gives the
-/// local header that goes right before an entry's bytes, `finish` the central directory and
-/// its end record. Sizes and offsets are 32-bit (no ZIP64): an entry or archive of 4 GiB or
-/// more, or 65,535 entries, is an error rather than a file numpy cannot read.
-struct StoredZip {
-    private var central: [UInt8] = []
-    private var offset = 0
-    private var count = 0
-
-    /// MS-DOS time 00:00:00 and date 1980-01-01, the earliest a zip can hold: a fixed stamp
-    /// keeps the archive's bytes a function of its contents.
-    static let dosTime: UInt16 = 0, dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
-    /// Zip spec 2.0, the version that introduced the stored/deflated entries numpy writes.
-    static let version: UInt16 = 20
-
-    /// The local file header for an entry holding `payload`; `path` names the archive in errors.
-    mutating func add(name: String, payload: [UInt8], path: String) throws(NNError) -> [UInt8] {
-        let nameBytes = Array(name.utf8)
-        guard payload.count < 0xFFFF_FFFF, offset < 0xFFFF_FFFF, count < 0xFFFF, nameBytes.count <= 0xFFFF else {
-            throw .checkpoint(path: path, message: "the weights are too large for a zip without ZIP64 (entry \(name), \(payload.count) bytes at offset \(offset))")
-        }
-        let crc = CRC32.checksum(payload)
-        // Bit 11 says the name is UTF-8; without it readers take the bytes as code page 437.
-        let flags: UInt16 = nameBytes.allSatisfy { $0 < 0x80 } ? 0 : 0x0800
-        var local: [UInt8] = []
-        Self.u32(0x0403_4B50, &local)
-        Self.u16(Self.version, &local); Self.u16(flags, &local); Self.u16(0, &local)  // stored
-        Self.u16(Self.dosTime, &local); Self.u16(Self.dosDate, &local)
-        Self.u32(crc, &local); Self.u32(UInt32(payload.count), &local); Self.u32(UInt32(payload.count), &local)
-        Self.u16(UInt16(nameBytes.count), &local); Self.u16(0, &local)
-        local += nameBytes
-
-        Self.u32(0x0201_4B50, &central)
-        Self.u16(Self.version, &central); Self.u16(Self.version, &central)
-        Self.u16(flags, &central); Self.u16(0, &central)
-        Self.u16(Self.dosTime, &central); Self.u16(Self.dosDate, &central)
-        Self.u32(crc, &central); Self.u32(UInt32(payload.count), &central); Self.u32(UInt32(payload.count), &central)
-        Self.u16(UInt16(nameBytes.count), &central)
-        Self.u16(0, &central); Self.u16(0, &central)  // extra field, comment
-        Self.u16(0, &central); Self.u16(0, &central); Self.u32(0, &central)  // disk, internal and external attributes
-        Self.u32(UInt32(offset), &central)
-        central += nameBytes
-
-        offset += local.count + payload.count
-        count += 1
-        return local
-    }
-
-    /// The central directory and the end-of-central-directory record, which close the archive.
-    func finish(path: String) throws(NNError) -> [UInt8] {
-        guard offset < 0xFFFF_FFFF, central.count < 0xFFFF_FFFF else {
-            throw .checkpoint(path: path, message: "the weights are too large for a zip without ZIP64 (\(offset) bytes)")
-        }
-        var end = central
-        Self.u32(0x0605_4B50, &end)
-        Self.u16(0, &end); Self.u16(0, &end)  // this disk, the directory's disk
-        Self.u16(UInt16(count), &end); Self.u16(UInt16(count), &end)
-        Self.u32(UInt32(central.count), &end); Self.u32(UInt32(offset), &end)
-        Self.u16(0, &end)  // comment length
-        return end
-    }
-
-    static func u16(_ v: UInt16, _ out: inout [UInt8]) { out += [UInt8(v & 0xFF), UInt8(v >> 8)] }
-    static func u32(_ v: UInt32, _ out: inout [UInt8]) {
-        out += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
     }
 }

@@ -30,18 +30,24 @@ public enum NNError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// Throws `NNError.invalidArgument` naming the text when a part is not a positive integer.
 public func parseShape(_ text: String) throws(NNError) -> [Int] {
-    let parts = text.split(separator: "x", omittingEmptySubsequences: false)
-    var dims: [Int] = []
-    for p in parts {
-        guard let d = Int(p), d > 0 else {
-            throw .invalidArgument("bad shape '\(text)': expected positive integers joined by 'x', e.g. 150x150x3")
-        }
-        dims.append(d)
+    guard let dims = shapeDimensions(text) else {
+        throw .invalidArgument("bad shape '\(text)': expected positive integers joined by 'x', e.g. 150x150x3")
     }
     // The one shape check where a shape enters from a flag: an input no example could have
     // (100000000x100000000x3 is 120 PB of Floats) is refused before any layer works on it.
     do { _ = try ShapeCheck.budgeted(dims, Float.self, "an input") } catch {
         throw .invalidArgument("bad shape '\(text)': \(error); \(MemoryBudget.hint)")
+    }
+    return dims
+}
+
+/// The extents of a shape written `HxWxC` or `N`, or nil when a part is not a positive
+/// integer (no budget check: `parseShape` and the model file's input line add it).
+public func shapeDimensions(_ text: String) -> [Int]? {
+    var dims: [Int] = []
+    for p in text.split(separator: "x", omittingEmptySubsequences: false) {
+        guard let d = Int(p), d > 0 else { return nil }
+        dims.append(d)
     }
     return dims
 }

@@ -209,6 +209,24 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 20)
     }
 
+    /// The other runaway cells: a 1024-wide pooling window moved by 1 over a
+    /// 2000x2000 map (977x977 windows of a million values each), and a convolution animation
+    /// of a 60x60 input (3,364 frames). Each stops at the limit with the same clear error.
+    @Test(arguments: ["maxpool(ones([2000, 2000]), size: 1024, stride: 1)",
+                      "figure(\"conv-animation\", ones([60, 60]), ones([3, 3]))"])
+    func otherRunawayCellsStopAtTheLimit(cell: String) throws {
+        let file = try lesson(cell)
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let out = file.deletingLastPathComponent().appendingPathComponent("site")
+        let start = Date()
+        // `html` makes the figures (`run` only checks their arguments).
+        let r = try CLITests().cnnlearn(["html", "--lessons", file.deletingLastPathComponent().path, "--out", out.path],
+                                        env: ["CNNLEARN_CELL_TIME_LIMIT": "1"])
+        let page = (try? String(contentsOf: out.appendingPathComponent("01-t.html"), encoding: .utf8)) ?? ""
+        #expect((r.out + r.err + page).contains("the cell ran past its time limit of 1 s"), "\(r.out)\(r.err)")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
     @Test func ctrlCStopsARunningCellCleanly() throws {
         let file = try lesson("x = ones([2000, 2000])\ny = x @ x")
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }

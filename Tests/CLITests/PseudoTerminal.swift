@@ -38,38 +38,21 @@ final class PseudoTerminal {
         _ = ioctl(m, UInt(TIOCSWINSZ), &size)
         master = m
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         // The child starts a session (POSIX_SPAWN_SETSID), then opens the slave, which becomes
-        // its controlling terminal; stdout and stderr are the same terminal.
-        posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        posix_spawn_file_actions_addclose(&actions, m)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A clean signal state, as a login shell would give: the test runner's threads may
-        // block or ignore signals, and a child inherits that.
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Self.POSIX_SPAWN_SETSID | Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        // The shell changes to `cwd` and then becomes the program.
+        // its controlling terminal; stdout and stderr are the same terminal. The shell changes
+        // to `cwd` and then becomes the program.
         let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd, executable] + arguments
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        let env = environment.map { "\($0.key)=\($0.value)" }
-        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
-        defer { for p in cEnv { free(p) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, "/bin/sh", &actions, &attributes, &cArgs, &cEnv)
-        guard rc == 0 else { close(m); throw Failure.setup("spawn failed: \(String(cString: strerror(rc)))") }
-        pid = child
+        do {
+            pid = try spawnWithCleanSignals("/bin/sh", argv, environment: environment, flags: Self.POSIX_SPAWN_SETSID) { actions in
+                posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
+                posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                posix_spawn_file_actions_adddup2(&actions, 0, 2)
+                posix_spawn_file_actions_addclose(&actions, m)
+            }
+        } catch {
+            close(m)
+            throw Failure.setup("\(error)")
+        }
     }
 
     // From <asm-generic/ioctls.h> and <spawn.h> (x86-64 and arm64 Linux, glibc 2.26 or later),

@@ -114,6 +114,14 @@ private func message(_ body: () throws -> Any) -> String {
         #expect(cmyk.contains("a CMYK JPEG (print colours)") && cmyk.contains("convert it to RGB"), "\(cmyk)")
     }
 
+    /// A progressive file of 600 scans (scripts/make_jpeg_fixtures.sh repeats the last one):
+    /// refused past TurboJPEG's 500-scan limit, by name, instead of decoding every scan.
+    @Test func aProgressiveScanBombIsRefusedByName() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jpeg").path
+        let m = message { try readImage(path: folder + "/scan-bomb.jpg") }
+        #expect(m.hasPrefix(folder + "/scan-bomb.jpg") && m.contains("a progressive JPEG with too many scans"), "\(m)")
+    }
+
     @Test func theFrameHeaderIsReadWhereTurboJPEGsHeaderCallGivesUp() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jpeg").path
         let f = try #require(JPEGFrame(try readFileBytes(path: folder + "/sub-441.jpg")))

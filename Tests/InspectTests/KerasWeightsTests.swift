@@ -117,7 +117,7 @@ let kerasCases: [KerasCase] = ["tutorial-28.h5", "tutorial-28.weights.h5", "tuto
     @Test func deflatedEntriesInflate() throws {
         // "hello hello hello" deflated raw (Python: zlib.compressobj(9, zlib.DEFLATED, -15)).
         let raw: [UInt8] = [0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x57, 0xc8, 0x40, 0x90, 0x00]
-        #expect(try ZipArchive.inflate(raw, size: 17, what: "t") == Array("hello hello hello".utf8))
-        #expect(throws: InspectError.self) { _ = try ZipArchive.inflate(raw, size: 18, what: "t") }
+        #expect(try Zip.inflate(raw, size: 17, name: "t") == Array("hello hello hello".utf8))
+        #expect(throws: Zip.Failure.self) { _ = try Zip.inflate(raw, size: 18, name: "t") }
     }
 }

@@ -154,13 +154,8 @@ private func readStoredZip(_ bytes: [UInt8]) throws -> [ZipEntry] {
         try NPY.write(.float(input), path: dir + "/input.npy")
         try NPY.write(.float(predictions), path: dir + "/cnnlearn.npy")
         // Every layer's output too, so the script can say where a difference starts.
-        var archive = StoredZip()
-        var bytes: [UInt8] = []
-        for (layer, a) in zip(model.layers, try model.activations(of: input, weights: weights)) {
-            let payload = try NPY.encode(.float(a), path: layer.name)
-            bytes += try archive.add(name: layer.name + ".npy", payload: payload, path: "activations.npz") + payload
-        }
-        try Data(bytes + archive.finish(path: "activations.npz")).write(to: URL(fileURLWithPath: dir + "/activations.npz"))
+        let activations = try model.activations(of: input, weights: weights)
+        try NPZ.write(zip(model.layers, activations).map { ($0.name, NPYArray.float($1)) }, path: dir + "/activations.npz")
     }
     #expect(kerasPredictions.count == 4)
     for (ours, theirs) in zip(predictions.scalars, kerasPredictions) {

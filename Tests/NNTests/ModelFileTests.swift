@@ -183,3 +183,12 @@ func mistakesPointAtTheirLineAndColumn(text: String, expected: String?) throws {
     #expect(missing?.description == dir.appendingPathComponent("nope.txt").path + ": error: no such model file")
     #expect(missing?.rendered.contains("hint: give a path to a model file, or one of: tutorial, vgg16") == true)
 }
+
+/// A well-formed input shape no example could have is a budget error at the shape, not a
+/// "bad input shape" that hides why.
+@Test func anInputOverTheMemoryBudgetSaysSo() throws {
+    let e = try #require(failure("input 100000000x100000000x3\nFlatten\n"))
+    #expect(e.description.hasPrefix("net.txt:1:7: error: the input shape (100000000x100000000x3) would need "), "\(e.description)")
+    #expect(e.description.contains("over the memory budget of"), "\(e.description)")
+    #expect(e.hint == MemoryBudget.hint)
+}

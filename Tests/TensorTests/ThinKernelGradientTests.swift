@@ -18,11 +18,11 @@ import Testing
         Case(n: 2, h: 8, w: 7, c: 2, k: 2, f: 96, padding: .explicit(top: 1, bottom: 0, left: 0, right: 1)),
     ]
 
-    @Test(arguments: cases) func matchesTheReference(_ t: Case) throws {
-        guard ThinKernelGradient.width > 0 else {
-            print("notice: no AVX2 or AVX-512 here (oneDNN ISA \(OneDNN.effectiveISA)): the thin kernel gradient is not used, nothing to test")
-            return
-        }
+    /// Swift Testing prints a test this skips, with this reason.
+    static let hasVectorUnit = Testing.ConditionTrait.enabled(if: ThinKernelGradient.width > 0,
+        "no AVX2 or AVX-512 here: the thin kernel gradient is not used, nothing to test")
+
+    @Test(hasVectorUnit, arguments: cases) func matchesTheReference(_ t: Case) throws {
         let g = try WindowGeometry(inputHeight: t.h, inputWidth: t.w, kernelHeight: t.k, kernelWidth: t.k, padding: t.padding)
         let x = randomTensor([t.n, t.h, t.w, t.c], seed: 121), dy = randomTensor([t.n, g.outputHeight, g.outputWidth, t.f], seed: 122)
         #expect(ThinKernelGradient.applies(channels: t.c, filters: t.f, g))
@@ -40,11 +40,7 @@ import Testing
 
     /// The fused ReLU's mask applied as dy is read gives the bits of masking first, NaN and
     /// -0 outputs included.
-    @Test func fusedReLUMaskIsTheSameBits() throws {
-        guard ThinKernelGradient.width > 0 else {
-            print("notice: no AVX2 or AVX-512 here: the thin kernel gradient is not used, nothing to test")
-            return
-        }
+    @Test(hasVectorUnit) func fusedReLUMaskIsTheSameBits() throws {
         let g = try WindowGeometry(inputHeight: 11, inputWidth: 13, kernelHeight: 3, kernelWidth: 3, padding: .same)
         let x = randomTensor([2, 11, 13, 3], seed: 141), dy = randomTensor([2, 11, 13, 32], seed: 142)
         var y = randomTensor([2, 11, 13, 32], seed: 143).scalars
@@ -66,11 +62,7 @@ import Testing
         #expect(!ThinKernelGradient.applies(channels: 3, filters: 32, strided))
     }
 
-    @Test func sameBitsAtAnyThreadCount() throws {
-        guard ThinKernelGradient.width > 0 else {
-            print("notice: no AVX2 or AVX-512 here: the thin kernel gradient is not used, nothing to test")
-            return
-        }
+    @Test(hasVectorUnit) func sameBitsAtAnyThreadCount() throws {
         let g = try WindowGeometry(inputHeight: 40, inputWidth: 40, kernelHeight: 3, kernelWidth: 3, padding: .same)
         let x = randomTensor([5, 40, 40, 3], seed: 131), dy = randomTensor([5, 40, 40, 32], seed: 132)
         let before = Threads.count

@@ -125,11 +125,13 @@ public enum ModelFile {
                 guard !value.isEmpty else { throw line.error("the name is empty", column: vcol) }
                 name = value
             } else if shape == nil {
-                do {
-                    shape = try parseShape(t.text)
-                } catch {
+                guard let dims = shapeDimensions(t.text) else {
                     throw line.error("bad input shape '\(t.text)'", at: t, hint: "height x width x channels, e.g. 150x150x3 (or N for a flat input)")
                 }
+                do { _ = try ShapeCheck.budgeted(dims, Float.self, "the input shape") } catch {
+                    throw line.error("\(error)", at: t, hint: MemoryBudget.hint)
+                }
+                shape = dims
             } else {
                 throw line.error("unexpected '\(t.text)' after the input shape", at: t, hint: "input 150x150x3 name=my-net")
             }
