@@ -42,8 +42,11 @@ final class PseudoTerminal {
         // its controlling terminal; stdout and stderr are the same terminal. The shell changes
         // to `cwd` and then becomes the program.
         let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd, executable] + arguments
+        // The sanitizers' settings pass through (scripts/sanitize: no leak check, reports to
+        // files), so that a sanitized child behaves as the runner was told to.
+        let sanitizers = ProcessInfo.processInfo.environment.filter { ["ASAN_", "UBSAN_", "LSAN_", "TSAN_"].contains(where: $0.key.hasPrefix) }
         do {
-            pid = try spawnWithCleanSignals("/bin/sh", argv, environment: environment, flags: Self.POSIX_SPAWN_SETSID) { actions in
+            pid = try spawnWithCleanSignals("/bin/sh", argv, environment: environment.merging(sanitizers) { given, _ in given }, flags: Self.POSIX_SPAWN_SETSID) { actions in
                 posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
                 posix_spawn_file_actions_adddup2(&actions, 0, 1)
                 posix_spawn_file_actions_adddup2(&actions, 0, 2)
