@@ -64,45 +64,80 @@ static void row_avx512(const float *pad, const int *offsets, int rows, int ow, i
     }
 }
 
-// AVX2: 16 registers, so 4 window rows x 2 vectors of 8 filters (16 filters per pass).
-#define BLOCK2 4
+// AVX2: 16 registers. The row's gradient is masked (fused ReLU) and summed for the bias once,
+// beforehand (`mask_row_avx2`), so a pass reads only the gradient: 2 window rows x 4 vectors
+// of 8 filters (8 accumulators, 4 gradient vectors, a broadcast), 14 passes for 27 rows and 32
+// filters. One broadcast feeds four FMAs. On an AMD EPYC (Zen 1, family 23 model 1), for the
+// tutorial's 32x150x150x3 -> 32 on 2 threads: 32.5 ms; 6 rows x 2 vectors (a broadcast per two
+// FMAs, prefetching as here) 35 ms; the first version (4 rows x 2 vectors, masking in every
+// pass with the bias in the first, no prefetch) 38 ms.
+#define BLOCK2 2
+
+// The passes over a row are compute-bound and the row's gradient is already in cache; the
+// next row's gradient and ReLU output (`next`, `count` cache lines in up to two regions) are
+// fetched into L2 meanwhile, one line every other column, spread over the passes, so that the
+// next row's mask pass does not wait on memory.
+typedef struct { const char *region[2]; size_t lines[2]; } prefetch_plan;
+
+static inline void prefetch_line(const prefetch_plan *plan, size_t line) {
+    if (line < plan->lines[0]) _mm_prefetch(plan->region[0] + line * 64, _MM_HINT_T1);
+    else if (line - plan->lines[0] < plan->lines[1]) _mm_prefetch(plan->region[1] + (line - plan->lines[0]) * 64, _MM_HINT_T1);
+}
 
 __attribute__((target("avx2,fma")))
 static void row_avx2(const float *pad, const int *offsets, int rows, int ow, int c, int f,
-                     const float *dy, const float *y, float *dk, float *db) {
-    for (int fc = 0; fc < f; fc += 16) {
+                     const float *dy, float *dk, const prefetch_plan *plan) {
+    const int passes = (f / 32) * ((rows + BLOCK2 - 1) / BLOCK2);
+    const size_t total = plan->lines[0] + plan->lines[1];
+    const size_t per_pass = (total + (size_t)passes - 1) / (size_t)passes;
+    size_t line = 0;
+    for (int fc = 0; fc < f; fc += 32) {
         for (int r0 = 0; r0 < rows; r0 += BLOCK2) {
-            __m256 a0[BLOCK2], a1[BLOCK2];
-            for (int j = 0; j < BLOCK2; j++) { a0[j] = _mm256_setzero_ps(); a1[j] = _mm256_setzero_ps(); }
-            __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+            __m256 a[BLOCK2][4];
+            for (int j = 0; j < BLOCK2; j++) for (int k = 0; k < 4; k++) a[j][k] = _mm256_setzero_ps();
             const int *off = offsets + r0;
+            const size_t pass_end = line + per_pass < total ? line + per_pass : total;
             for (int x = 0; x < ow; x++) {
+                if (!(x & 1) && line < pass_end) prefetch_line(plan, line++);
                 const float *g = dy + (size_t)x * f + fc;
-                __m256 d0 = _mm256_loadu_ps(g), d1 = _mm256_loadu_ps(g + 8);
-                if (y) {
-                    const float *o = y + (size_t)x * f + fc;
-                    d0 = _mm256_and_ps(d0, _mm256_cmp_ps(_mm256_loadu_ps(o), _mm256_setzero_ps(), _CMP_NLE_UQ));
-                    d1 = _mm256_and_ps(d1, _mm256_cmp_ps(_mm256_loadu_ps(o + 8), _mm256_setzero_ps(), _CMP_NLE_UQ));
-                }
+                __m256 d0 = _mm256_loadu_ps(g), d1 = _mm256_loadu_ps(g + 8), d2 = _mm256_loadu_ps(g + 16), d3 = _mm256_loadu_ps(g + 24);
                 const float *p = pad + (size_t)x * c;
                 for (int j = 0; j < BLOCK2; j++) {
                     __m256 v = _mm256_broadcast_ss(p + off[j]);
-                    a0[j] = _mm256_fmadd_ps(d0, v, a0[j]);
-                    a1[j] = _mm256_fmadd_ps(d1, v, a1[j]);
+                    a[j][0] = _mm256_fmadd_ps(d0, v, a[j][0]);
+                    a[j][1] = _mm256_fmadd_ps(d1, v, a[j][1]);
+                    a[j][2] = _mm256_fmadd_ps(d2, v, a[j][2]);
+                    a[j][3] = _mm256_fmadd_ps(d3, v, a[j][3]);
                 }
-                if (r0 == 0) { b0 = _mm256_add_ps(b0, d0); b1 = _mm256_add_ps(b1, d1); }
             }
             for (int j = 0; j < BLOCK2 && r0 + j < rows; j++) {
                 float *o = dk + (size_t)(r0 + j) * f + fc;
-                _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), a0[j]));
-                _mm256_storeu_ps(o + 8, _mm256_add_ps(_mm256_loadu_ps(o + 8), a1[j]));
-            }
-            if (r0 == 0) {
-                _mm256_storeu_ps(db + fc, _mm256_add_ps(_mm256_loadu_ps(db + fc), b0));
-                _mm256_storeu_ps(db + fc + 8, _mm256_add_ps(_mm256_loadu_ps(db + fc + 8), b1));
+                for (int k = 0; k < 4; k++) _mm256_storeu_ps(o + 8 * k, _mm256_add_ps(_mm256_loadu_ps(o + 8 * k), a[j][k]));
             }
         }
     }
+}
+
+// One output row's gradient, masked by the fused ReLU (dy where y > 0 or NaN, else 0; the bits
+// of masking first) into `out` when y is given, and added per filter along the row into the
+// bias: the row's sum in column order, then added to db, as the 512-bit path sums.
+__attribute__((target("avx2,fma")))
+static const float *mask_row_avx2(const float *dy, const float *y, int ow, int f, float *out, float *db) {
+    const float *g = y ? out : dy;
+    for (int fc = 0; fc < f; fc += 8) {
+        __m256 b = _mm256_setzero_ps();
+        for (int x = 0; x < ow; x++) {
+            size_t i = (size_t)x * f + fc;
+            __m256 d = _mm256_loadu_ps(dy + i);
+            if (y) {
+                d = _mm256_and_ps(d, _mm256_cmp_ps(_mm256_loadu_ps(y + i), _mm256_setzero_ps(), _CMP_NLE_UQ));
+                _mm256_storeu_ps(out + i, d);
+            }
+            b = _mm256_add_ps(b, d);
+        }
+        _mm256_storeu_ps(db + fc, _mm256_add_ps(_mm256_loadu_ps(db + fc), b));
+    }
+    return g;
 }
 #endif
 
@@ -120,7 +155,7 @@ int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const f
                              int c, int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
                              float *dk, float *db) {
 #if defined(__x86_64__)
-    if ((width != 512 && width != 256) || f % (width == 512 ? 32 : 16) != 0) return 0;
+    if ((width != 512 && width != 256) || f % 32 != 0) return 0;
     const int block = width == 512 ? BLOCK : BLOCK2;
     const int rows = kh * kw * c;
     const int padded_rows = (rows + block - 1) / block * block;
@@ -130,7 +165,9 @@ int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const f
     // kh input rows, then one row of zeros that the block's spare rows read.
     float *pad = calloc((size_t)(kh + 1) * row_len, sizeof(float));
     int *offsets = malloc(sizeof(int) * (size_t)padded_rows);
-    if (!pad || !offsets) { free(pad); free(offsets); return -1; }
+    // The 256-bit path's masked gradient of one output row.
+    float *masked = width == 256 && relu_y ? malloc(sizeof(float) * (size_t)ow * f) : NULL;
+    if (!pad || !offsets || (width == 256 && relu_y && !masked)) { free(pad); free(offsets); free(masked); return -1; }
     for (int r = 0; r < padded_rows; r++) {
         if (r < rows) {
             int ky = r / (kw * c), kx = (r / c) % kw, ch = r % c;
@@ -157,10 +194,20 @@ int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const f
         const float *g = dy + (size_t)oy * ow * f;
         const float *y = relu_y ? relu_y + (size_t)oy * ow * f : NULL;
         if (width == 512) row_avx512(pad, offsets, rows, ow, c, f, g, y, dk, db);
-        else row_avx2(pad, offsets, rows, ow, c, f, g, y, dk, db);
+        else {
+            prefetch_plan plan = {{NULL, NULL}, {0, 0}};
+            if (oy + 1 < oh) {
+                const size_t row_lines = (size_t)ow * f * sizeof(float) / 64;
+                plan.region[0] = (const char *)(g + (size_t)ow * f);
+                plan.lines[0] = row_lines;
+                if (y) { plan.region[1] = (const char *)(y + (size_t)ow * f); plan.lines[1] = row_lines; }
+            }
+            row_avx2(pad, offsets, rows, ow, c, f, mask_row_avx2(g, y, ow, f, masked, db), dk, &plan);
+        }
     }
     free(pad);
     free(offsets);
+    free(masked);
     return 1;
 #else
     (void)width; (void)x; (void)dy; (void)relu_y; (void)h; (void)w; (void)c; (void)kh; (void)kw; (void)f;

@@ -17,7 +17,7 @@ enum ThinKernelGradient {
     }()
 
     static func applies(channels c: Int, filters f: Int, _ g: WindowGeometry) -> Bool {
-        width > 0 && c <= 4 && f % (width == 512 ? 32 : 16) == 0
+        width > 0 && c <= 4 && f % 32 == 0
             && g.strideY == 1 && g.strideX == 1 && g.dilationY == 1 && g.dilationX == 1
     }
 

@@ -18,7 +18,7 @@ void cnn_adam_update(float *m, float *v, float *w, const float *g, size_t n,
 /// FMA) or 0 (neither: no FMA loop).
 int cnn_fma_width(void);
 
-/// Runs `iterations` rounds of 16 independent single-precision fused multiply-add chains on
+/// Runs `iterations` rounds of independent single-precision fused multiply-add chains (16 at 512 bits, 12 at 256) on
 /// the widest vector unit (`cnn_fma_width`) and returns the FLOPs done (2 per lane per FMA);
 /// the sum of the chains goes to `sink` so the work cannot be dropped. 0 when there is no FMA.
 double cnn_fma_loop(long iterations, float *sink);
@@ -32,7 +32,7 @@ int cnn_thin_kernel_gradient_width(int wanted);
 /// (the fused ReLU's output, laid out as dy; or NULL) dy counts only where relu_y > 0 (or is
 /// NaN), the engine's ReLU gradient, applied as dy is read. Made for thin
 /// inputs (few channels: every window value is broadcast against the filters' gradients);
-/// `f` must be a multiple of 32 at width 512 and of 16 at width 256. Returns 1 when done,
+/// `f` must be a multiple of 32. Returns 1 when done,
 /// 0 when the width or `f` does not fit (nothing written), -1 when memory ran out.
 int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const float *relu_y, int h, int w,
                              int c, int kh, int kw, int f, int pad_top, int pad_left, int oh, int ow,
