@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Tensor
 import Lessons
 import NN
 
@@ -32,10 +33,12 @@ public final class NotebookSession {
     private var snapshots: [Interpreter.Snapshot?]
     /// Asked between statements and batches: true stops the running cell.
     public var stopRequested: @Sendable () -> Bool = { false }
-    /// A cell stops after this many seconds (checked between statements and training batches).
+    /// A cell stops after this many seconds (checked between statements, training batches and
+    /// inside long kernels); 0 for no limit. The default is the program's
+    /// (`CNNLEARN_CELL_TIME_LIMIT`, else 300 s), so `cnnlearn html` honours it as `run` does.
     public var timeLimit: Double
 
-    public init(document: LessonDocument, timeLimit: Double = 300) {
+    public init(document: LessonDocument, timeLimit: Double = WorkLimit.defaultSeconds) {
         self.document = document
         self.timeLimit = timeLimit
         codes = document.cells.map(\.code)
@@ -92,10 +95,10 @@ public final class NotebookSession {
         interpreter.figures = collector
         let recorder = runner.interpreter.stepPresenter as? RecordingStepPresenter
         let tracesBefore = recorder?.traces.count ?? 0
-        let deadline = Date().addingTimeInterval(timeLimit)
+        let deadline = timeLimit > 0 ? Date().addingTimeInterval(timeLimit) : .distantFuture
         let stop = stopRequested
         interpreter.interruptRequested = { stop() || Date() > deadline }
-        interpreter.cellTimeLimit = timeLimit
+        interpreter.cellTimeLimit = timeLimit > 0 ? timeLimit : nil
         interpreter.onEmit = { piece in events(.printed(cell: i + 1, text: piece.text)) }
         interpreter.onEpoch = { record, of in events(.epoch(cell: i + 1, record: record, of: of)) }
         defer {
@@ -112,8 +115,9 @@ public final class NotebookSession {
             result.error = LessonError("stopped from the page: \(what)", at: e.location)
         }
         if let e = result.error, e.message.hasPrefix("interrupted"), Date() > deadline {
-            result.error = LessonError("stopped: the cell ran longer than the time limit (\(Int(timeLimit)) s)", at: e.location,
-                                       hint: "cnnlearn serve --cell-time-limit SECONDS sets the limit")
+            let shown = timeLimit == timeLimit.rounded() ? "\(Int(timeLimit))" : "\(timeLimit)"
+            result.error = LessonError("stopped: the cell ran past its time limit of \(shown) s", at: e.location,
+                                       hint: "cnnlearn serve --cell-time-limit SECONDS sets the limit, CNNLEARN_CELL_TIME_LIMIT=SECONDS the default (0 for none)")
         }
         let traces = Array((recorder?.traces ?? []).dropFirst(tracesBefore))
         let view = CellView(result: result, code: codes[i], figures: collector.figures, traces: traces)

@@ -59,7 +59,10 @@ extension Tensor {
         let x = self
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var out = [Float](repeating: 0, count: n * g.outputHeight * g.outputWidth * c)
+        // A row of windows of a thousand cells or more can take seconds: those check each window.
+        let bigWindows = g.kernelHeight * g.kernelWidth * c >= 1024
         for b in 0..<n { for oy in 0..<g.outputHeight { try WorkLimit.check(); for ox in 0..<g.outputWidth {
+            if bigWindows { try WorkLimit.check() }
             let (y0, y1, x0, x1) = g.window(oy, ox)
             let cells = Double((y1 - y0) * (x1 - x0))
             let o = ((b * g.outputHeight + oy) * g.outputWidth + ox) * c
@@ -95,6 +98,7 @@ extension Tensor {
                     // Float with channels in multiples of 8: eight channels at a time, with
                     // vector selects (a branch per element mispredicts half the time).
                     let simd = Scalar.self == Float.self && c % 8 == 0
+                    let bigWindows = g.kernelHeight * g.kernelWidth * c >= 1024
                     // Small inputs on this thread only (waking the other core costs more).
                     let rows = shape[0] * oh
                     Parallel.forRanges(rows, minimumChunk: count < Parallel.smallWork ? Swift.max(rows, 1) : 2) { rows in
@@ -105,9 +109,12 @@ extension Tensor {
                             // After a time limit or Ctrl-C the remaining rows take each window's
                             // first cell (valid values and indices, no scan); the caller throws
                             // before that result is seen (maxPool checks after the kernel).
-                            let quick = WorkLimit.shouldStop
+                            var quick = WorkLimit.shouldStop
                             let (b, oy) = (r / oh, r % oh)
                             for ox in 0..<ow {
+                                // A window of a thousand cells or more (a row of them can take
+                                // seconds): checked at each window, not only each row.
+                                if bigWindows, !quick { quick = WorkLimit.shouldStop }
                                 let (y0, y1, x0, x1) = g.window(oy, ox)
                                 let o = (r * ow + ox) * c
                                 // Channels innermost (contiguous); cells in row-major window order,

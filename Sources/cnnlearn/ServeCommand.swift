@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lessons
 import Notebook
+import Tensor
 import NotebookServer
 
 /// `cnnlearn serve`: the lessons as notebooks in a browser.
@@ -25,14 +26,14 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The address to listen on. Anything but 127.0.0.1 lets other machines connect.", valueName: "address"))
     var host: String = "127.0.0.1"
 
-    @Option(name: .customLong("cell-time-limit"), help: ArgumentHelp("Seconds a cell may run before it is stopped.", valueName: "seconds"))
-    var cellTimeLimit: Double = 300
+    @Option(name: .customLong("cell-time-limit"), help: ArgumentHelp("Seconds a cell may run before it is stopped; 0 for no limit (default: CNNLEARN_CELL_TIME_LIMIT, else 300).", valueName: "seconds"))
+    var cellTimeLimit: Double = WorkLimit.defaultSeconds
 
     @OptionGroup var location: LessonsLocation
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        guard cellTimeLimit > 0, cellTimeLimit.isFinite else { throw ValidationError("--cell-time-limit must be a positive number of seconds") }
+        guard cellTimeLimit >= 0, cellTimeLimit.isFinite else { throw ValidationError("--cell-time-limit must be 0 (no limit) or a positive number of seconds") }
         guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || ".:-".contains($0) }) else {
             throw ValidationError("--host must be an address or host name such as 127.0.0.1, got '\(host)'")
         }
