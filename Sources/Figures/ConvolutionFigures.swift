@@ -98,6 +98,13 @@ enum ConvolutionFigures {
         try a.rejectUnknownLabels(["input", "filter"])
         let f = try frames(a, stride: 1, padding: .valid)
         let n = f.output.rows * f.output.cols
+        // One frame per window, each a drawing of the whole input: a 30x30 input made 784
+        // frames and a 228 MB page in 107 s. Past a hundred frames an animation teaches
+        // nothing a learner can follow; `step` goes through any size window by window.
+        guard n <= Self.maxAnimationFrames else {
+            throw FigureError("figure \"\(a.request.id)\": \(n) windows would make \(n) frames; an animation has at most \(Self.maxAnimationFrames) (an input of 12x12 with a 3x3 filter)",
+                              hint: "animate a crop, e.g. x[0:8, 0:8], or step through every window with `step conv2d(x, k)`")
+        }
         let desc = "The filter slides over all \(n) windows of the input; each sum of products fills one cell of the \(f.output.rows)x\(f.output.cols) feature map \(rowsText(f.output))."
         var docs = [SVGDocument]()
         for i in 0..<n {
@@ -107,6 +114,9 @@ enum ConvolutionFigures {
         }
         return Animation.figure(id: a.request.id, frames: docs, title: "Convolution, all \(n) windows", desc: desc)
     }
+
+    /// The most frames `conv-animation` makes.
+    static let maxAnimationFrames = 100
 
     static func rowsText(_ m: NumberMatrix) -> String {
         "[" + (0..<m.rows).map { r in "[" + (0..<m.cols).map { m.text(r, $0) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
