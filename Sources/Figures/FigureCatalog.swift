@@ -61,7 +61,15 @@ public enum FigureCatalog {
     }
 
     /// Makes the figure a request names, from its arguments (or the defaults).
+    /// Throws a `FigureError` that names the figure once, at its start: most makers' messages
+    /// begin with `figure "ID"` already, and those that do not (rasterizing, tensor images)
+    /// get that prefix here.
     public static func make(_ request: FigureRequest) throws(FigureError) -> Figure {
-        try entry(request.id).make(FigureArguments(request))
+        let maker = try entry(request.id)
+        do { return try maker.make(FigureArguments(request)) } catch {
+            let named = "figure \"\(request.id)\""
+            guard !error.message.hasPrefix(named) else { throw error }
+            throw FigureError("\(named): \(error.message)", hint: error.hint)
+        }
     }
 }

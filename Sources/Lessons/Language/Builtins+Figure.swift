@@ -24,9 +24,8 @@ enum FigureBuiltin {
         do {
             figure = try FigureCatalog.make(FigureRequest(id: id, positional: positional, labelled: labelled))
         } catch {
-            // The catalog's messages may already name the figure; say it once.
-            let named = "figure \"\(id)\": "
-            throw LessonError(error.message.hasPrefix(named) ? error.message : named + error.message, at: a.location, hint: error.hint)
+            // The catalog's errors name the figure.
+            throw LessonError(error.message, at: a.location, hint: error.hint)
         }
         try collector.add(figure, at: a.location)
         return .nothing
