@@ -42,7 +42,7 @@ let package = Package(
         // C kernels: Adam's update, the FMA peak loop and the thin-input kernel gradient, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
-        .target(name: "CKernels"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // PNG reading through libpng's full API (stored values, no gamma transform); the
         // setjmp that libpng's errors need lives in C.
         .target(name: "CPNGRead", linkerSettings: [.linkedLibrary("png16")]),

@@ -26,13 +26,15 @@ enum Conv2DKernels {
 
     /// Which implementation runs: by the amount of work and the shape, or one of them (tests
     /// hold each to the others and to a Double reference). `oneDNN` is its direct kernels;
-    /// `winograd` its Winograd kernels where it has them for the shape and CPU (else direct).
-    enum Path { case automatic, oneDNN, winograd, reference }
+    /// `winograd` Winograd F(4x4, 3x3): oneDNN's where it has it for the shape and CPU, else
+    /// the engine's transforms (`Winograd4x3`) where they run, else direct; `engineWinograd`
+    /// the engine's transforms alone (else direct).
+    enum Path { case automatic, oneDNN, winograd, engineWinograd, reference }
 
     static func usesOneDNN(_ n: Int, _ g: WindowGeometry, channels c: Int, filters f: Int, _ path: Path = .automatic) -> Bool {
         switch path {
         case .automatic: return !Engine.portable && multiplyAdds(n, g, channels: c, filters: f) >= smallWork
-        case .oneDNN, .winograd: return true
+        case .oneDNN, .winograd, .engineWinograd: return true
         case .reference: return false
         }
     }
@@ -41,6 +43,17 @@ enum Conv2DKernels {
     /// (`suitsWinograd`) on the automatic one.
     static func triesWinograd(_ conv: OneDNN.Convolution, _ path: Path) -> Bool {
         path == .winograd || (path == .automatic && conv.suitsWinograd)
+    }
+
+    /// Whether a convolution runs on the engine's Winograd transforms (after oneDNN's Winograd,
+    /// where `triesWinograd`, declined): on the Winograd paths wherever they compute it, by
+    /// `Winograd4x3.suits` on the automatic one.
+    static func usesEngineWinograd(_ conv: OneDNN.Convolution, _ path: Path) -> Bool {
+        switch path {
+        case .winograd, .engineWinograd: return Winograd4x3.available && Winograd4x3.applies(conv)
+        case .automatic: return Winograd4x3.suits(conv)
+        case .oneDNN, .reference: return false
+        }
     }
 
     /// input (N,H,W,C), kernel (KH,KW,C,F), bias (F) or nil -> (N,OH,OW,F); with `relu`,
@@ -54,11 +67,15 @@ enum Conv2DKernels {
         }
         var out = LargeArray.uninitializedFloats(n * g.outputHeight * g.outputWidth * f)
         let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
-        let winograd = triesWinograd(conv, path)
+        let winograd = path != .engineWinograd && triesWinograd(conv, path)
         withPointers(x.scalars, k.scalars, bias?.scalars ?? []) { px, pk, pb in
             out.withUnsafeMutableBufferPointer { po in
                 let b = bias == nil ? nil : pb
                 if winograd, OneDNN.winogradConvolutionForward(conv, x: px, kernel: pk, bias: b, relu: relu, y: po.baseAddress!) {
+                    return
+                }
+                if usesEngineWinograd(conv, path) {
+                    Winograd4x3.forward(conv, x: px, kernel: pk, bias: b, relu: relu, y: po.baseAddress!)
                     return
                 }
                 OneDNN.convolutionForward(conv, x: px, kernel: pk, bias: b, relu: relu, y: po.baseAddress!)
@@ -129,12 +146,17 @@ enum Conv2DKernels {
                let thin = ThinKernelGradient.compute(x, dy, g, reluOutput: y) {
                 return (nil, kernel ? thin.kernel : nil, bias ? thin.bias : nil)
             }
+            // The engine's Winograd masks dy as it transforms it.
+            if usesOneDNN(n, g, channels: c, filters: f, path), (input || kernel || bias),
+               usesEngineWinograd(OneDNN.Convolution(n: n, c: c, f: f, g: g), path) {
+                return engineWinogradBackward(x, dy, k, g, reluOutput: y, input: input, kernel: kernel, bias: bias)
+            }
             let masked = Tensor(shape: dy.shape, scalars: LargeArray.reluGradient(dy.scalars, y.scalars))
             return backward(x, masked, k, g, input: input, kernel: kernel, bias: bias, path: path)
         }
         if usesOneDNN(n, g, channels: c, filters: f, path), (input || kernel || bias) {
             let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
-            if triesWinograd(conv, path) {
+            if path != .engineWinograd, triesWinograd(conv, path) {
                 var dx = input ? LargeArray.uninitializedFloats(n * g.inputHeight * g.inputWidth * c) : []
                 var dk = kernel ? LargeArray.uninitializedFloats(g.kernelHeight * g.kernelWidth * c * f) : []
                 var db = bias ? [Float](repeating: 0, count: f) : []
@@ -155,9 +177,42 @@ enum Conv2DKernels {
                 }
             }
         }
-        let direct: Path = path == .winograd ? .oneDNN : path
+        if usesOneDNN(n, g, channels: c, filters: f, path), (input || kernel || bias),
+           usesEngineWinograd(OneDNN.Convolution(n: n, c: c, f: f, g: g), path) {
+            return engineWinogradBackward(x, dy, k, g, reluOutput: nil, input: input, kernel: kernel, bias: bias)
+        }
+        let direct: Path = path == .winograd || path == .engineWinograd ? .oneDNN : path
         let (dk, db) = kernel || bias ? kernelGradient(x, dy, g, bias: bias, path: direct) : (nil, nil)
         return (input ? inputGradient(dy, k, g, path: direct) : nil, kernel ? dk : nil, db)
+    }
+
+    /// `backward` by the engine's Winograd transforms (`Winograd4x3`), dy masked by
+    /// `reluOutput` when given.
+    static func engineWinogradBackward(_ x: Tensor<Float>, _ dy: Tensor<Float>, _ k: Tensor<Float>, _ g: WindowGeometry,
+                                       reluOutput: Tensor<Float>?, input: Bool, kernel: Bool, bias: Bool)
+        -> (input: Tensor<Float>?, kernel: Tensor<Float>?, bias: Tensor<Float>?) {
+        let (n, c, f) = (x.shape[0], x.shape[3], dy.shape[3])
+        let conv = OneDNN.Convolution(n: n, c: c, f: f, g: g)
+        var dx = input ? LargeArray.uninitializedFloats(n * g.inputHeight * g.inputWidth * c) : []
+        var dk = kernel ? LargeArray.uninitializedFloats(9 * c * f) : []
+        var db = bias ? [Float](repeating: 0, count: f) : []
+        let relu = reluOutput?.scalars ?? []
+        withPointers(x.scalars, dy.scalars, k.scalars) { px, pdy, pk in
+            relu.withUnsafeBufferPointer { py in
+                dx.withUnsafeMutableBufferPointer { pdx in
+                    dk.withUnsafeMutableBufferPointer { pdk in
+                        db.withUnsafeMutableBufferPointer { pdb in
+                            Winograd4x3.backward(conv, x: px, dy: pdy, reluY: reluOutput == nil ? nil : py.baseAddress,
+                                                 kernel: pk!, dx: input ? pdx.baseAddress : nil,
+                                                 dk: kernel ? pdk.baseAddress : nil, db: bias ? pdb.baseAddress : nil)
+                        }
+                    }
+                }
+            }
+        }
+        return (input ? Tensor(shape: [n, g.inputHeight, g.inputWidth, c], scalars: dx) : nil,
+                kernel ? Tensor(shape: [3, 3, c, f], scalars: dk) : nil,
+                bias ? Tensor(shape: [f], scalars: db) : nil)
     }
 
     /// The gradient in the bias by the plain loop: dy (N,OH,OW,F) -> (F), each channel summed

@@ -246,4 +246,30 @@ extension OneDNN {
                              (CNN_DNNL_ARG_DST, cMD, UnsafeMutableRawPointer(c))])
         }
     }
+
+    /// A matrix with its element strides, for `batchedMatmul`: (batch, rows, columns).
+    struct StridedMatrices {
+        let pointer: UnsafeMutableRawPointer
+        let strides: [Int]
+    }
+
+    /// C[b] (M,N) = A[b] (M,K) times B[b] (K,N) for b in 0..<batch, each operand read and
+    /// written through its (batch, row, column) strides: one primitive for all the products
+    /// (the Winograd transforms' 36 at a time), threads spread over them by oneDNN.
+    static func batchedMatmul(batch: Int, m: Int, n: Int, k: Int, a: StridedMatrices, b: StridedMatrices, c: StridedMatrices) {
+        let aMD = md([batch, m, k], strides: a.strides)
+        let bMD = md([batch, k, n], strides: b.strides)
+        let cMD = md([batch, m, n], strides: c.strides)
+        withContext(work: batch * m * n * k) { ctx in
+            let key = Key(kind: .batchedMatmul, numbers: [batch, m, n, k] + a.strides + b.strides + c.strides)
+            let p = primitive(ctx, key) {
+                var (sa, sb, sc) = (aMD, bMD, cMD)
+                var desc = dnnl_matmul_desc_t()
+                check(dnnl_matmul_desc_init(&desc, &sa, &sb, nil, &sc), "describing a batched matmul \(key.numbers)")
+                return describe(ctx, &desc)
+            }
+            execute(ctx, p, [(CNN_DNNL_ARG_SRC, aMD, a.pointer), (CNN_DNNL_ARG_WEIGHTS, bMD, b.pointer),
+                             (CNN_DNNL_ARG_DST, cMD, c.pointer)])
+        }
+    }
 }

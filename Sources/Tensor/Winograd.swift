@@ -1,0 +1,162 @@
+import CKernels
+
+/// Winograd convolution F(4x4, 3x3) where oneDNN has none (every CPU without AVX-512, and
+/// `ONEDNN_MAX_CPU_ISA=AVX2`): the engine's own tile transforms (CKernels/Winograd.c, AVX2)
+/// around oneDNN's matrix products.
+///
+/// Each 4x4 block of outputs comes from a 6x6 block of inputs with 36 products per channel
+/// pair instead of 144 (a quarter of the direct convolution's multiplications):
+/// - forward: V = B^T d B per input tile, U = G g G^T per kernel, then for each of the 36
+///   points M = V U (a (tiles x C) by (C x F) product), then y = A^T M A (+ bias, ReLU);
+/// - backward: dM = A dY A^T per output tile (the ReLU mask and the bias sum on the way);
+///   input gradient dV = dM U^T, then dx = sum of B dV B^T over the tiles that read each cell;
+///   kernel gradient dU = V^T dM (summed over tiles inside the product), then dg = G^T dU G.
+///
+/// The 36 products of a pass are one batched oneDNN matmul. The transforms split tile rows
+/// over the engine's threads; each tile row's work is in a fixed order, and the input
+/// gradient's overlapping tiles are added in two passes of alternate tile rows, so results
+/// do not depend on which thread ran what.
+///
+/// Accuracy: the transforms' constants (up to 8 in A, 5 in B) make the rounding error larger
+/// than a direct sum's: `tolerance` is the bound the tests hold it to against the Double
+/// reference. Lessons never see it: they run the plain loops (`Engine.portable`).
+enum Winograd4x3 {
+    /// The error bound the tests hold the engine's Winograd to, per unit of the inputs'
+    /// magnitude times the terms summed: at most 3.6e-7 was seen over the test shapes on an
+    /// AMD EPYC (Zen 1); the direct kernels are held to 1e-5, oneDNN's Winograd to 1e-4.
+    static let tolerance = 2e-6
+
+    /// Whether the transforms can run here: the CPU has AVX2 and FMA, and oneDNN (within
+    /// ONEDNN_MAX_CPU_ISA) dispatches to AVX2 but has no Winograd of its own (below AVX-512).
+    static let available: Bool = {
+        OneDNN.effectiveISA.hasPrefix("AVX2") && cnn_winograd_available() != 0
+    }()
+
+    /// Whether the automatic path takes it: where it is available, for a 3x3 kernel at stride
+    /// 1 without dilation, on at least 16 channels and 16 filters (thinner layers spend more
+    /// on the transforms than the products save).
+    static func suits(_ conv: OneDNN.Convolution) -> Bool {
+        available && applies(conv) && conv.c >= 16 && conv.f >= 16
+    }
+
+    /// Whether the algorithm computes this convolution at all.
+    static func applies(_ conv: OneDNN.Convolution) -> Bool {
+        let g = conv.g
+        return g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideY == 1 && g.strideX == 1
+            && g.dilationY == 1 && g.dilationX == 1 && g.outputHeight > 0 && g.outputWidth > 0
+    }
+
+    /// The tiling of a convolution's output: tile rows per image, tiles per row, tile rows in
+    /// all and tiles in all.
+    struct Tiling {
+        let th, tw, rows, tiles: Int
+        init(_ conv: OneDNN.Convolution) {
+            th = (conv.g.outputHeight + 3) / 4
+            tw = (conv.g.outputWidth + 3) / 4
+            rows = conv.n * th
+            tiles = rows * tw
+        }
+    }
+
+    /// Strides of the tile-major transformed tensors (tiles, 36, channels) seen as 36 matrices
+    /// (tiles x channels), and of the transformed kernel (36, C, F) as (C x F) or, transposed,
+    /// (F x C).
+    static func tileMajor(_ channels: Int) -> [Int] { [channels, 36 * channels, 1] }
+
+    /// y (N,OH,OW,F) = conv(x, k) + bias (then ReLU), as `OneDNN.convolutionForward`.
+    static func forward(_ conv: OneDNN.Convolution, x: UnsafePointer<Float>, kernel: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>) {
+        let t = Tiling(conv)
+        let (c, f, g) = (conv.c, conv.f, conv.g)
+        let u = scratch(36 * c * f), v = scratch(t.tiles * 36 * c), m = scratch(t.tiles * 36 * f)
+        defer { u.deallocate(); v.deallocate(); m.deallocate() }
+        cnn_winograd_kernel(kernel, Int32(c), Int32(f), u)
+        inputTransform(conv, t, x, into: v)
+        OneDNN.batchedMatmul(batch: 36, m: t.tiles, n: f, k: c,
+                             a: .init(pointer: UnsafeMutableRawPointer(v), strides: tileMajor(c)),
+                             b: .init(pointer: UnsafeMutableRawPointer(u), strides: [c * f, f, 1]),
+                             c: .init(pointer: UnsafeMutableRawPointer(m), strides: tileMajor(f)))
+        let box = UncheckedSendableBox(value: (m, bias, y))
+        Parallel.forRanges(t.rows, minimumChunk: 1) { r in
+            let (m, bias, y) = box.value
+            cnn_winograd_output(m, bias, relu ? 1 : 0, Int32(g.outputHeight), Int32(g.outputWidth), Int32(f),
+                                Int32(t.th), Int32(t.tw), Int32(r.lowerBound), Int32(r.upperBound), y)
+        }
+    }
+
+    /// The gradients of a convolution: dx when `dx` is given, dK when `dk` is, dbias when `db`
+    /// is, from dy (masked by the fused ReLU's output `reluY` when given, as
+    /// `LargeArray.reluGradient` would).
+    static func backward(_ conv: OneDNN.Convolution, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                         reluY: UnsafePointer<Float>?, kernel: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                         dk: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) {
+        let t = Tiling(conv)
+        let (c, f, g) = (conv.c, conv.f, conv.g)
+        let dm = scratch(t.tiles * 36 * f)
+        let rowSums = db == nil ? nil : scratch(t.rows * f)
+        defer { dm.deallocate(); rowSums?.deallocate() }
+        do {
+            let box = UncheckedSendableBox(value: (dy, reluY, dm, rowSums))
+            Parallel.forRanges(t.rows, minimumChunk: 1) { r in
+                let (dy, reluY, dm, sums) = box.value
+                cnn_winograd_output_gradient(dy, reluY, Int32(g.outputHeight), Int32(g.outputWidth), Int32(f),
+                                             Int32(t.th), Int32(t.tw), Int32(r.lowerBound), Int32(r.upperBound), dm, sums)
+            }
+        }
+        if let db, let rowSums {
+            // Tile rows in order, in Double, rounded once.
+            for j in 0..<f {
+                var s = 0.0
+                for r in 0..<t.rows { s += Double(rowSums[r * f + j]) }
+                db[j] = Float(s)
+            }
+        }
+        if let dx {
+            let u = scratch(36 * c * f), dv = scratch(t.tiles * 36 * c)
+            defer { u.deallocate(); dv.deallocate() }
+            cnn_winograd_kernel(kernel, Int32(c), Int32(f), u)
+            OneDNN.batchedMatmul(batch: 36, m: t.tiles, n: c, k: f,
+                                 a: .init(pointer: UnsafeMutableRawPointer(dm), strides: tileMajor(f)),
+                                 b: .init(pointer: UnsafeMutableRawPointer(u), strides: [c * f, 1, f]),
+                                 c: .init(pointer: UnsafeMutableRawPointer(dv), strides: tileMajor(c)))
+            let count = conv.n * g.inputHeight * g.inputWidth * c
+            dx.initialize(repeating: 0, count: count)
+            let box = UncheckedSendableBox(value: (dv, dx))
+            for parity: Int32 in [0, 1] {
+                Parallel.forRanges(t.rows, minimumChunk: 2) { r in
+                    let (dv, dx) = box.value
+                    cnn_winograd_input_gradient(dv, Int32(g.inputHeight), Int32(g.inputWidth), Int32(c),
+                                                Int32(g.padTop), Int32(g.padLeft), Int32(t.th), Int32(t.tw),
+                                                Int32(r.lowerBound), Int32(r.upperBound), parity, dx)
+                }
+            }
+        }
+        if let dk {
+            let v = scratch(t.tiles * 36 * c), du = scratch(36 * c * f)
+            defer { v.deallocate(); du.deallocate() }
+            inputTransform(conv, t, x, into: v)
+            OneDNN.batchedMatmul(batch: 36, m: c, n: f, k: t.tiles,
+                                 a: .init(pointer: UnsafeMutableRawPointer(v), strides: [c, 1, 36 * c]),
+                                 b: .init(pointer: UnsafeMutableRawPointer(dm), strides: tileMajor(f)),
+                                 c: .init(pointer: UnsafeMutableRawPointer(du), strides: [c * f, f, 1]))
+            cnn_winograd_kernel_gradient(du, Int32(c), Int32(f), dk)
+        }
+    }
+
+    /// V = B^T d B of every input tile, tile rows over the threads.
+    static func inputTransform(_ conv: OneDNN.Convolution, _ t: Tiling, _ x: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>) {
+        let g = conv.g
+        let box = UncheckedSendableBox(value: (x, v))
+        Parallel.forRanges(t.rows, minimumChunk: 1) { r in
+            let (x, v) = box.value
+            cnn_winograd_input(x, Int32(g.inputHeight), Int32(g.inputWidth), Int32(conv.c), Int32(g.padTop), Int32(g.padLeft),
+                               Int32(t.th), Int32(t.tw), Int32(r.lowerBound), Int32(r.upperBound), v)
+        }
+    }
+
+    /// A 64-byte aligned Float buffer (the caller deallocates it).
+    static func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    }
+}
