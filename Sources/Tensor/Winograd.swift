@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// Winograd convolution F(4x4, 3x3) where oneDNN has none (every CPU without AVX-512, and
 /// `ONEDNN_MAX_CPU_ISA=AVX2`): the engine's own tile transforms (CKernels/Winograd.c, AVX2)
@@ -69,7 +70,7 @@ enum Winograd4x3 {
         let t = Tiling(conv)
         let (c, f, g) = (conv.c, conv.f, conv.g)
         let u = scratch(36 * c * f), v = scratch(t.tiles * 36 * c), m = scratch(t.tiles * 36 * f)
-        defer { u.deallocate(); v.deallocate(); m.deallocate() }
+        defer { release(u); release(v); release(m) }
         cnn_winograd_kernel(kernel, Int32(c), Int32(f), u)
         inputTransform(conv, t, x, into: v)
         OneDNN.batchedMatmul(batch: 36, m: t.tiles, n: f, k: c,
@@ -94,7 +95,7 @@ enum Winograd4x3 {
         let (c, f, g) = (conv.c, conv.f, conv.g)
         let dm = scratch(t.tiles * 36 * f)
         let rowSums = db == nil ? nil : scratch(t.rows * f)
-        defer { dm.deallocate(); rowSums?.deallocate() }
+        defer { release(dm); if let rowSums { release(rowSums) } }
         do {
             let box = UncheckedSendableBox(value: (dy, reluY, dm, rowSums))
             Parallel.forRanges(t.rows, minimumChunk: 1) { r in
@@ -113,7 +114,7 @@ enum Winograd4x3 {
         }
         if let dx {
             let u = scratch(36 * c * f), dv = scratch(t.tiles * 36 * c)
-            defer { u.deallocate(); dv.deallocate() }
+            defer { release(u); release(dv) }
             cnn_winograd_kernel(kernel, Int32(c), Int32(f), u)
             OneDNN.batchedMatmul(batch: 36, m: t.tiles, n: c, k: f,
                                  a: .init(pointer: UnsafeMutableRawPointer(dm), strides: tileMajor(f)),
@@ -133,7 +134,7 @@ enum Winograd4x3 {
         }
         if let dk {
             let v = scratch(t.tiles * 36 * c), du = scratch(36 * c * f)
-            defer { v.deallocate(); du.deallocate() }
+            defer { release(v); release(du) }
             inputTransform(conv, t, x, into: v)
             OneDNN.batchedMatmul(batch: 36, m: c, n: f, k: t.tiles,
                                  a: .init(pointer: UnsafeMutableRawPointer(v), strides: [c, 1, 36 * c]),
@@ -154,9 +155,41 @@ enum Winograd4x3 {
         }
     }
 
-    /// A 64-byte aligned Float buffer (the caller deallocates it).
-    static func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+    /// A Float buffer of at least `count` elements from `pool` (give it back with `release`).
+    static func scratch(_ count: Int) -> UnsafeMutablePointer<Float> { pool.take(count) }
+    static func release(_ p: UnsafeMutablePointer<Float>) { pool.give(p) }
+
+    /// The transforms' buffers, kept from one call to the next. A training step at 150x150x3
+    /// asks for the same few sizes (up to 106 MB) every time; fresh ones came from mmap and
+    /// the kernel zeroed every page on first touch: 5.8% of a step's time on an AMD EPYC
+    /// (Zen 1) was `clear_page_rep`. At most `kept` idle buffers stay, the largest.
+    final class Pool: @unchecked Sendable {
+        let lock = NSLock()
+        var idle: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
+        var sizes: [UnsafeMutablePointer<Float>: Int] = [:]
+        let kept = 6
+
+        func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let count = Swift.max(count, 16)
+            lock.lock(); defer { lock.unlock() }
+            if let i = idle.indices.filter({ idle[$0].count >= count }).min(by: { idle[$0].count < idle[$1].count }) {
+                return idle.remove(at: i).pointer
+            }
+            let p = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+            sizes[p] = count
+            return p
+        }
+
+        func give(_ p: UnsafeMutablePointer<Float>) {
+            lock.lock(); defer { lock.unlock() }
+            idle.append((p, sizes[p] ?? 0))
+            if idle.count > kept {
+                idle.sort { $0.count > $1.count }
+                let dropped = idle.removeLast()
+                sizes[dropped.pointer] = nil
+                dropped.pointer.deallocate()
+            }
+        }
     }
+    static let pool = Pool()
 }
