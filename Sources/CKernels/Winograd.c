@@ -114,12 +114,12 @@ int cnn_winograd_available(void) {
 #define TILE_ROW(r) int img = (r) / th, ty = (r) % th
 
 AVX2 void cnn_winograd_input(const float *x, int h, int w, int c, int pad_top, int pad_left,
-                             int th, int tw, int r0, int r1, float *v) {
+                             int th, int tw, int r0, int r1, size_t ts, size_t ps, float *v) {
     for (int r = r0; r < r1; r++) {
         TILE_ROW(r);
         const float *image = x + (size_t)img * h * w * c;
         for (int tx = 0; tx < tw; tx++) {
-            float *out = v + ((size_t)r * tw + tx) * 36 * c;
+            float *out = v + ((size_t)r * tw + tx) * ts;
             int y0 = 4 * ty - pad_top, x0 = 4 * tx - pad_left;
             for (int cb = 0; cb < c; cb += 8) {
                 int n = c - cb < 8 ? c - cb : 8;
@@ -135,25 +135,25 @@ AVX2 void cnn_winograd_input(const float *x, int h, int w, int c, int pad_top, i
                 }
                 for (int j = 0; j < 6; j++) input_1d(d + j, 6, t + j, 6);      // columns: B^T d
                 for (int i = 0; i < 6; i++) input_1d(t + i * 6, 1, d + i * 6, 1); // rows: (B^T d) B
-                for (int k = 0; k < 36; k++) store(out + (size_t)k * c + cb, d[k], n, mask);
+                for (int k = 0; k < 36; k++) store(out + (size_t)k * ps + cb, d[k], n, mask);
             }
         }
     }
 }
 
 AVX2 void cnn_winograd_output(const float *m, const float *bias, int relu, int oh, int ow, int f,
-                              int th, int tw, int r0, int r1, float *y) {
+                              int th, int tw, int r0, int r1, size_t ts, size_t ps, float *y) {
     for (int r = r0; r < r1; r++) {
         TILE_ROW(r);
         float *image = y + (size_t)img * oh * ow * f;
         for (int tx = 0; tx < tw; tx++) {
-            const float *in = m + ((size_t)r * tw + tx) * 36 * f;
+            const float *in = m + ((size_t)r * tw + tx) * ts;
             int y0 = 4 * ty, x0 = 4 * tx;
             for (int fb = 0; fb < f; fb += 8) {
                 int n = f - fb < 8 ? f - fb : 8;
                 __m256i mask = lanes(n);
                 v8 a[36], t[24], o[16];
-                for (int k = 0; k < 36; k++) a[k] = load(in + (size_t)k * f + fb, n, mask);
+                for (int k = 0; k < 36; k++) a[k] = load(in + (size_t)k * ps + fb, n, mask);
                 for (int j = 0; j < 6; j++) output_1d(a + j, 6, t + j, 6);      // columns: A^T M (4 x 6)
                 for (int i = 0; i < 4; i++) output_1d(t + i * 6, 1, o + i * 4, 1); // rows: (A^T M) A
                 v8 b = bias ? load(bias + fb, n, mask) : _mm256_setzero_ps();
@@ -170,7 +170,7 @@ AVX2 void cnn_winograd_output(const float *m, const float *bias, int relu, int o
 }
 
 AVX2 void cnn_winograd_output_gradient(const float *dy, const float *relu_y, int oh, int ow, int f,
-                                       int th, int tw, int r0, int r1, float *dm, float *db_rows) {
+                                       int th, int tw, int r0, int r1, size_t ts, size_t ps, float *dm, float *db_rows) {
     for (int r = r0; r < r1; r++) {
         TILE_ROW(r);
         size_t base = (size_t)img * oh * ow * f;
@@ -179,7 +179,7 @@ AVX2 void cnn_winograd_output_gradient(const float *dy, const float *relu_y, int
             __m256i mask = lanes(n);
             v8 sum = _mm256_setzero_ps();
             for (int tx = 0; tx < tw; tx++) {
-                float *out = dm + ((size_t)r * tw + tx) * 36 * f;
+                float *out = dm + ((size_t)r * tw + tx) * ts;
                 int y0 = 4 * ty, x0 = 4 * tx;
                 v8 g[16], t[24], a[36];
                 for (int i = 0; i < 4; i++) {
@@ -200,7 +200,7 @@ AVX2 void cnn_winograd_output_gradient(const float *dy, const float *relu_y, int
                 }
                 for (int j = 0; j < 4; j++) output_gradient_1d(g + j, 4, t + j, 4);   // columns: A dY (6 x 4)
                 for (int i = 0; i < 6; i++) output_gradient_1d(t + i * 4, 1, a + i * 6, 1); // rows: (A dY) A^T
-                for (int k = 0; k < 36; k++) store(out + (size_t)k * f + fb, a[k], n, mask);
+                for (int k = 0; k < 36; k++) store(out + (size_t)k * ps + fb, a[k], n, mask);
             }
             if (db_rows) store(db_rows + (size_t)r * f + fb, sum, n, mask);
         }
@@ -208,19 +208,19 @@ AVX2 void cnn_winograd_output_gradient(const float *dy, const float *relu_y, int
 }
 
 AVX2 void cnn_winograd_input_gradient(const float *dv, int h, int w, int c, int pad_top, int pad_left,
-                                      int th, int tw, int r0, int r1, int parity, float *dx) {
+                                      int th, int tw, int r0, int r1, size_t ts, size_t ps, int parity, float *dx) {
     for (int r = r0; r < r1; r++) {
         TILE_ROW(r);
         if (ty % 2 != parity) continue;
         float *image = dx + (size_t)img * h * w * c;
         for (int tx = 0; tx < tw; tx++) {
-            const float *in = dv + ((size_t)r * tw + tx) * 36 * c;
+            const float *in = dv + ((size_t)r * tw + tx) * ts;
             int y0 = 4 * ty - pad_top, x0 = 4 * tx - pad_left;
             for (int cb = 0; cb < c; cb += 8) {
                 int n = c - cb < 8 ? c - cb : 8;
                 __m256i mask = lanes(n);
                 v8 a[36], t[36];
-                for (int k = 0; k < 36; k++) a[k] = load(in + (size_t)k * c + cb, n, mask);
+                for (int k = 0; k < 36; k++) a[k] = load(in + (size_t)k * ps + cb, n, mask);
                 for (int j = 0; j < 6; j++) input_gradient_1d(a + j, 6, t + j, 6);
                 for (int i = 0; i < 6; i++) input_gradient_1d(t + i * 6, 1, a + i * 6, 1);
                 for (int i = 0; i < 6; i++) {

@@ -42,31 +42,32 @@ int cnn_thin_kernel_gradient(int width, const float *x, const float *dy, const f
 /// dilation on channels-last tensors. Output tiles are 4x4: th = ceil(oh / 4) rows of
 /// tw = ceil(ow / 4) per image, tile t = (image * th + ty) * tw + tx, and "tile row" r =
 /// image * th + ty; each call does tile rows [r0, r1), so callers split rows over threads.
-/// Layouts: transformed inputs v (tiles, 36, c); transformed kernel u (36, c, f);
-/// transformed outputs and output gradients m (tiles, 36, f). Point k = 6i + j of a tile.
+/// Transformed inputs v, outputs and output gradients m: point k (= 6i + j) of tile t at
+/// t * ts + k * ps (then the channel), so (tiles, 36, c) has ts = 36c, ps = c, and
+/// (36, tiles, c) ts = c, ps = tiles * c. Transformed kernel u: (36, c, f).
 /// Whether the CPU has the AVX2 + FMA the tile transforms need.
 int cnn_winograd_available(void);
 
 /// v = B^T d B of each 6x6 input tile of x (n, h, w, c), zero outside the image: tile (ty, tx)
 /// reads rows 4ty - pad_top .. +5 and columns 4tx - pad_left .. +5.
 void cnn_winograd_input(const float *x, int h, int w, int c, int pad_top, int pad_left,
-                        int th, int tw, int r0, int r1, float *v);
+                        int th, int tw, int r0, int r1, size_t ts, size_t ps, float *v);
 
 /// y (n, oh, ow, f) = A^T m A (+ bias, then max(., 0) when relu) for each tile, cut at the
 /// output's edge.
 void cnn_winograd_output(const float *m, const float *bias, int relu, int oh, int ow, int f,
-                         int th, int tw, int r0, int r1, float *y);
+                         int th, int tw, int r0, int r1, size_t ts, size_t ps, float *y);
 
 /// m = A dY A^T of each 4x4 tile of dy (n, oh, ow, f), zero beyond the output's edge; with
 /// relu_y (the fused ReLU's output, as dy; or NULL) dy counts only where relu_y > 0 or is NaN.
 /// With db_rows, each tile row's sum of (masked) dy goes to db_rows[r * f ...].
 void cnn_winograd_output_gradient(const float *dy, const float *relu_y, int oh, int ow, int f,
-                                  int th, int tw, int r0, int r1, float *dm, float *db_rows);
+                                  int th, int tw, int r0, int r1, size_t ts, size_t ps, float *dm, float *db_rows);
 
 /// dx (n, h, w, c) += B dv B^T of each tile in the tile rows of [r0, r1) whose ty % 2 is
 /// `parity` (rows of one parity never overlap, so they can run at once).
 void cnn_winograd_input_gradient(const float *dv, int h, int w, int c, int pad_top, int pad_left,
-                                 int th, int tw, int r0, int r1, int parity, float *dx);
+                                 int th, int tw, int r0, int r1, size_t ts, size_t ps, int parity, float *dx);
 
 /// u = G g G^T for every channel pair of the kernel g (3, 3, c, f).
 void cnn_winograd_kernel(const float *g, int c, int f, float *u);
