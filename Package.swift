@@ -39,9 +39,11 @@ let package = Package(
         // libhdf5 (serial): Keras weight files (.h5, .weights.h5 and the one inside .keras).
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
-        // C kernels: Adam's update, the FMA peak loop and the thin-input kernel gradient, their instructions chosen at run time
+        // C kernels: Adam's update, the FMA peak loop, the thin-input kernel gradient and Winograd's
+        // tile transforms on AVX2, their instructions chosen at run time
         // (intrinsics and per-function target attributes, so the rest of the build stays
         // baseline x86-64).
+        // Optimised in debug builds too, like the engine: the tests train through them.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // PNG reading through libpng's full API (stored values, no gamma transform); the
         // setjmp that libpng's errors need lives in C.

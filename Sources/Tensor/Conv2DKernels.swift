@@ -10,6 +10,10 @@ import Foundation
 /// - input gradient:   dx = conv^T(dy, K)  (also the forward pass of `conv2dTranspose`)
 /// - kernel gradient:  dK[ky,kx,c,f] = sum over (n, oy, ox) of x[.., c] * dy[.., f]; db = sum dy
 ///
+/// 3x3 stride-1 layers run Winograd F(4x4, 3x3) where it pays: oneDNN's on AVX-512
+/// (`OneDNN+Winograd.swift`), the engine's own transforms around oneDNN's matrix products on
+/// AVX2 (`Winograd4x3`).
+///
 /// oneDNN's results are within 1e-5 * (terms summed) of the Double reference for |x|, |k| < 1
 /// (tested over the conv tests' shape cases), the same bits run after run, and the same bits at
 /// any thread count for the primitives training uses (tested).

@@ -1,6 +1,7 @@
 // Kernels in C, for the few loops Swift cannot write well on a baseline x86-64 build: Adam's
 // vector square roots, the FMA loop that measures the machine's peak for `cnnlearn bench`,
-// and the kernel gradient of a thin-input convolution (where oneDNN idles most lanes).
+// the kernel gradient of a thin-input convolution (where oneDNN idles most lanes), and the
+// tile transforms of Winograd's F(4x4, 3x3) on AVX2 (where oneDNN has no Winograd).
 // All choose their instructions at run time (per-function target attributes and
 // __builtin_cpu_supports), so the rest of the build stays baseline x86-64.
 #ifndef CNN_KERNELS_H

@@ -18,7 +18,8 @@ import CDNNL
 /// against the Double reference. Lessons never see it: they run the plain loops.
 ///
 /// Where oneDNN has no Winograd implementation (a CPU without AVX-512, ONEDNN_MAX_CPU_ISA=AVX2)
-/// the primitive is declined once and the direct kernels run.
+/// the primitive is declined once, and the engine's own Winograd (`Winograd4x3`: AVX2 tile
+/// transforms around oneDNN's matrix products) runs where it applies, else the direct kernels.
 extension OneDNN {
     /// The error bound the tests hold Winograd results to, per unit of the inputs' magnitude
     /// times the number of terms summed (the direct kernels are held to 1e-5).
