@@ -258,30 +258,30 @@ AVX2 static inline void kernel_gradient_1d(const v8 *u, int s, v8 *g, int t) {
     g[2 * t] = ADD(MUL(SET(1.0f / 6), SUB(p34, p12)), u[5 * s]);
 }
 
-AVX2 void cnn_winograd_kernel(const float *g, int c, int f, float *u) {
-    size_t plane = (size_t)c * f;
+typedef void (*transform_1d)(const v8 *, int, v8 *, int);
+
+// A separable 2-D transform of every element of a plane of `plane` values, eight at a time:
+// `in_n` x `in_n` points of `src` (point k at src + k * plane) through `pass` along columns,
+// then rows, into `out_n` x `out_n` points of `dst`.
+AVX2 __attribute__((always_inline)) static inline void plane_transform(const float *src, int in_n, float *dst, int out_n,
+                                                                        size_t plane, transform_1d pass) {
     for (size_t e = 0; e < plane; e += 8) {
         int n = plane - e < 8 ? (int)(plane - e) : 8;
         __m256i mask = lanes(n);
-        v8 k[9], t[18], o[36];
-        for (int i = 0; i < 9; i++) k[i] = load(g + (size_t)i * plane + e, n, mask);
-        for (int b = 0; b < 3; b++) kernel_1d(k + b, 3, t + b, 3);       // columns: G g (6 x 3)
-        for (int i = 0; i < 6; i++) kernel_1d(t + i * 3, 1, o + i * 6, 1); // rows: (G g) G^T
-        for (int i = 0; i < 36; i++) store(u + (size_t)i * plane + e, o[i], n, mask);
+        v8 a[36], t[36], o[36];
+        for (int i = 0; i < in_n * in_n; i++) a[i] = load(src + (size_t)i * plane + e, n, mask);
+        for (int j = 0; j < in_n; j++) pass(a + j, in_n, t + j, in_n);                // columns
+        for (int i = 0; i < out_n; i++) pass(t + i * in_n, 1, o + i * out_n, 1);       // rows
+        for (int i = 0; i < out_n * out_n; i++) store(dst + (size_t)i * plane + e, o[i], n, mask);
     }
 }
 
+AVX2 void cnn_winograd_kernel(const float *g, int c, int f, float *u) {
+    plane_transform(g, 3, u, 6, (size_t)c * f, kernel_1d);                 // G g G^T
+}
+
 AVX2 void cnn_winograd_kernel_gradient(const float *du, int c, int f, float *dg) {
-    size_t plane = (size_t)c * f;
-    for (size_t e = 0; e < plane; e += 8) {
-        int n = plane - e < 8 ? (int)(plane - e) : 8;
-        __m256i mask = lanes(n);
-        v8 a[36], t[18], o[9];
-        for (int i = 0; i < 36; i++) a[i] = load(du + (size_t)i * plane + e, n, mask);
-        for (int j = 0; j < 6; j++) kernel_gradient_1d(a + j, 6, t + j, 6);  // columns: G^T dU (3 x 6)
-        for (int i = 0; i < 3; i++) kernel_gradient_1d(t + i * 6, 1, o + i * 3, 1); // rows: (G^T dU) G
-        for (int i = 0; i < 9; i++) store(dg + (size_t)i * plane + e, o[i], n, mask);
-    }
+    plane_transform(du, 6, dg, 3, (size_t)c * f, kernel_gradient_1d);      // G^T dU G
 }
 
 #endif

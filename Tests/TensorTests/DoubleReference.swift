@@ -1,3 +1,4 @@
+import Testing
 @testable import Tensor
 
 /// Independent Double loops the Float kernels are checked against.
@@ -38,4 +39,24 @@ func randomIntTensor(_ shape: [Int], seed: UInt64, range r: Int = 4) -> Tensor<I
 /// Largest |a - b| over the elements.
 func maxAbsDifference(_ a: [Float], _ b: [Double]) -> Double {
     zip(a, b).reduce(0) { max($0, abs(Double($1.0) - $1.1)) }
+}
+
+/// Records an issue for every result of `all` (bit patterns) that differs between two calls,
+/// or between the first thread count (`startingAt`, else the one in force) and each of
+/// `threadCounts`. The thread count in force is restored afterwards.
+func expectSameBitsRunAfterRunAndAt(_ threadCounts: [Int], startingAt start: Int? = nil, _ all: () -> [[UInt32]]) {
+    let outer = Threads.count
+    defer { Threads.set(outer) }
+    if let start { Threads.set(start) }
+    let before = Threads.count
+    let first = all()
+    #expect(all() == first)
+    for n in threadCounts {
+        Threads.set(n)
+        let other = all()
+        for (i, (a, o)) in zip(first, other).enumerated() where a != o {
+            let differing = zip(a, o).filter { $0 != $1 }.count
+            Issue.record("result \(i) at \(n) threads differs from \(before) threads in \(differing) of \(a.count) elements")
+        }
+    }
 }

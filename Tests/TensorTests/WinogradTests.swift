@@ -84,17 +84,6 @@ import Testing
             let d = Conv2DKernels.backward(x, dy, k, g, input: true, kernel: true, bias: true)
             return [y, d.input!, d.kernel!, d.bias!].map { $0.scalars.map(\.bitPattern) }
         }
-        let first = all()
-        #expect(all() == first)
-        let before = Threads.count
-        defer { Threads.set(before) }
-        for n in [1, 2] {
-            Threads.set(n)
-            let other = all()
-            for (i, (a, o)) in zip(first, other).enumerated() where a != o {
-                let differing = zip(a, o).filter { $0 != $1 }.count
-                Issue.record("result \(i) at \(n) threads differs from \(before) threads in \(differing) of \(a.count) elements")
-            }
-        }
+        expectSameBitsRunAfterRunAndAt([1, 2], all)
     }
 }

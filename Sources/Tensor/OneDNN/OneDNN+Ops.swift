@@ -254,22 +254,31 @@ extension OneDNN {
     }
 
     /// C[b] (M,N) = A[b] (M,K) times B[b] (K,N) for b in 0..<batch, each operand read and
-    /// written through its (batch, row, column) strides: one primitive for all the products
-    /// (the Winograd transforms' 36 at a time), threads spread over them by oneDNN.
+    /// written through its (batch, row, column) strides (one of row and column 1): the
+    /// Winograd transforms' 36 products at a time.
+    ///
+    /// Each product is one `dnnl_sgemm` call on one thread, the products spread over the
+    /// engine's threads: oneDNN's sgemm inside a parallel region runs on its calling thread,
+    /// so each product is summed in an order that does not depend on the thread count. A
+    /// batched matmul primitive did not give that: made at one thread and run at two, it gave
+    /// other bits for 1,900-67,000 of a product's elements, at 400x128x64 and at every
+    /// large-K shape tried (AMD EPYC, oneDNN 2.6.3, `gemm:jit`).
     static func batchedMatmul(batch: Int, m: Int, n: Int, k: Int, a: StridedMatrices, b: StridedMatrices, c: StridedMatrices) {
-        let aMD = md([batch, m, k], strides: a.strides)
-        let bMD = md([batch, k, n], strides: b.strides)
-        let cMD = md([batch, m, n], strides: c.strides)
-        withContext(work: batch * m * n * k) { ctx in
-            let key = Key(kind: .batchedMatmul, numbers: [batch, m, n, k] + a.strides + b.strides + c.strides)
-            let p = primitive(ctx, key) {
-                var (sa, sb, sc) = (aMD, bMD, cMD)
-                var desc = dnnl_matmul_desc_t()
-                check(dnnl_matmul_desc_init(&desc, &sa, &sb, nil, &sc), "describing a batched matmul \(key.numbers)")
-                return describe(ctx, &desc)
-            }
-            execute(ctx, p, [(CNN_DNNL_ARG_SRC, aMD, a.pointer), (CNN_DNNL_ARG_WEIGHTS, bMD, b.pointer),
-                             (CNN_DNNL_ARG_DST, cMD, c.pointer)])
+        func operand(_ x: StridedMatrices) -> (trans: CChar, ld: Int) {
+            x.strides[2] == 1 ? (CChar(UInt8(ascii: "N")), x.strides[1]) : (CChar(UInt8(ascii: "T")), x.strides[2])
+        }
+        let (ta, tb) = (operand(a), operand(b))
+        precondition(c.strides[2] == 1 && (a.strides[1] == 1 || a.strides[2] == 1) && (b.strides[1] == 1 || b.strides[2] == 1),
+                     "batchedMatmul: every matrix needs unit stride in a row or a column")
+        let box = UncheckedSendableBox(value: (a.pointer.assumingMemoryBound(to: Float.self), b.pointer.assumingMemoryBound(to: Float.self),
+                                               c.pointer.assumingMemoryBound(to: Float.self)))
+        Parallel.forEach(batch, work: batch * m * n * k) { i in
+            let (pa, pb, pc) = box.value
+            // On a thread of its own (no OpenMP team around it), oneDNN would start one.
+            Threads.applyToOpenMP(1)
+            check(dnnl_sgemm(ta.trans, tb.trans, Int64(m), Int64(n), Int64(k), 1, pa + i * a.strides[0], Int64(ta.ld),
+                             pb + i * b.strides[0], Int64(tb.ld), 0, pc + i * c.strides[0], Int64(c.strides[1])),
+                  "multiplying \(m)x\(k) by \(k)x\(n)")
         }
     }
 }

@@ -92,7 +92,6 @@ public enum OneDNN {
             case maxPoolForward, maxPoolBackward
             case avgPoolForward, avgPoolBackward
             case matmul(transposeA: Bool, transposeB: Bool)
-            case batchedMatmul
         }
         let kind: Kind
         let numbers: [Int]
