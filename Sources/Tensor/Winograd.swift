@@ -13,7 +13,8 @@ import Foundation
 ///   input gradient dV = dM U^T, then dx = sum of B dV B^T over the tiles that read each cell;
 ///   kernel gradient dU = V^T dM (summed over tiles inside the product), then dg = G^T dU G.
 ///
-/// The 36 products of a pass are one batched oneDNN matmul. The transforms split tile rows
+/// The 36 products of a pass are single-threaded oneDNN sgemm calls spread over the threads
+/// (`OneDNN.batchedMatmul`). The transforms split tile rows
 /// over the engine's threads; each tile row's work is in a fixed order, and the input
 /// gradient's overlapping tiles are added in two passes of alternate tile rows, so results
 /// do not depend on which thread ran what.

@@ -2,7 +2,7 @@ import Testing
 @testable import Tensor
 
 /// The engine's own Winograd F(4x4, 3x3) (`Winograd4x3`: AVX2 tile transforms around oneDNN's
-/// batched matrix products), which training uses for the 3x3 layers where oneDNN has no
+/// matrix products), which training uses for the 3x3 layers where oneDNN has no
 /// Winograd (CPUs without AVX-512): held to the Double reference within
 /// `Winograd4x3.tolerance` per term summed, forward (bias and ReLU fused) and all three
 /// gradients (with the ReLU mask fused too), on odd sizes, channel counts that are not whole
