@@ -41,11 +41,22 @@ enum Winograd4x3 {
         available && applies(conv) && conv.c >= 16 && conv.f >= 16
     }
 
-    /// Whether the algorithm computes this convolution at all.
+    /// Whether the algorithm computes this convolution at all, with its largest buffer within
+    /// the memory budget (`MemoryBudget`, per allocation): the transformed tensors are 2.25
+    /// times the activations, so a layer whose input or output is near the budget runs on
+    /// the direct kernels instead.
     static func applies(_ conv: OneDNN.Convolution) -> Bool {
         let g = conv.g
         return g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideY == 1 && g.strideX == 1
             && g.dilationY == 1 && g.dilationX == 1 && g.outputHeight > 0 && g.outputWidth > 0
+            && largestBuffer(conv) <= MemoryBudget.bytes
+    }
+
+    /// Bytes of the largest transformed tensor a pass allocates: (36, tiles, max(C, F)) Floats.
+    static func largestBuffer(_ conv: OneDNN.Convolution) -> Int {
+        let t = Tiling(conv)
+        let (product, overflow) = t.tiles.multipliedReportingOverflow(by: 36 * 4 * Swift.max(conv.c, conv.f))
+        return overflow ? Int.max : product
     }
 
     /// The tiling of a convolution's output: tile rows per image, tiles per row, tile rows in

@@ -86,6 +86,13 @@ import Testing
         #expect(try !suits(75, 32, 64, kernel: 5))
         #expect(try !suits(75, 32, 64, stride: 2))
         #expect(try !suits(75, 32, 64, dilation: 2))
+        // Buffers over the memory budget: the direct kernels instead (conv_2 at 150x150x3 needs
+        // 36 x 32 x 19 x 19 tiles x 64 filters x 4 bytes, 106 MB).
+        let g = try WindowGeometry(inputHeight: 75, inputWidth: 75, kernelHeight: 3, kernelWidth: 3, padding: .same)
+        let conv2 = OneDNN.Convolution(n: 32, c: 32, f: 64, g: g)
+        #expect(Winograd4x3.largestBuffer(conv2) == 36 * 32 * 19 * 19 * 64 * 4)
+        MemoryBudget.$scoped.withValue(100 << 20) { #expect(!Winograd4x3.suits(conv2)) }
+        MemoryBudget.$scoped.withValue(107 << 20) { #expect(Winograd4x3.suits(conv2)) }
     }
 
     /// The same bits run after run and at one thread and at two: every tile row is computed in
