@@ -25,7 +25,9 @@ enum Parallel {
             let workers = Swift.min(n, cores)
             if let omp = OpenMPTeam.runtime {
                 var job = OpenMPTeam.Job(n: n, body: escapable, threadNumber: omp.threadNumber, teamSize: omp.teamSize)
-                withUnsafeMutablePointer(to: &job) { omp.parallel(OpenMPTeam.run, UnsafeMutableRawPointer($0), UInt32(workers), 0) }
+                OpenMPTeam.withSignalsBlocked {
+                    withUnsafeMutablePointer(to: &job) { omp.parallel(OpenMPTeam.run, UnsafeMutableRawPointer($0), UInt32(workers), 0) }
+                }
                 return
             }
             let box = UncheckedSendableBox(value: escapable)
@@ -76,6 +78,20 @@ enum OpenMPTeam {
         return Runtime(parallel: unsafeBitCast(p, to: ParallelCall.self), threadNumber: unsafeBitCast(t, to: Query.self),
                        teamSize: unsafeBitCast(s, to: Query.self))
     }()
+
+    /// Runs `body` with every signal blocked on this thread, then restores the mask (a signal
+    /// that came meanwhile is delivered then). libgomp starts its threads inside the first
+    /// parallel call and they keep the caller's signal mask: with signals open they took
+    /// process-wide signals such as SIGWINCH, whose handler must interrupt the lesson
+    /// player's read on the main thread, and a resize went unseen (a pseudo-terminal test
+    /// timed out). Dispatch's threads block signals themselves.
+    static func withSignalsBlocked(_ body: () -> Void) {
+        var all = sigset_t(), old = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_BLOCK, &all, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        body()
+    }
 
     /// One loop: iterations 0..<n, each team thread taking every team-size-th from its number.
     struct Job {
